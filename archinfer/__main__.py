@@ -1,0 +1,5 @@
+"""`python -m archinfer` runs the CLI."""
+
+from .cli import main
+
+main()

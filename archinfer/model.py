@@ -1,0 +1,66 @@
+"""The facts collectors record and the diagnostics every stage reports, each with its path:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """Where a fact was read: a path relative to the scanned root, and a 1-based line (0 = whole file)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is: warnings fail the run only with --strict; errors always do."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A message about the input, always naming the file (and the line where there is one)."""
+
+    loc: Loc
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.severity.value}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a file says, as the file says it: `kind` names the collector's record type."""
+
+    kind: str
+    loc: Loc
+    data: Any = field(compare=False)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one scanned file: which collector read it, and whether it parsed."""
+
+    path: str
+    kind: str
+    status: str  # "parsed" | "error" | "skipped"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    """Everything the collectors produced for a tree: facts, per-file outcomes and diagnostics."""
+
+    facts: tuple[Fact, ...]
+    files: tuple[FileReport, ...]
+    diagnostics: tuple[Diagnostic, ...]

@@ -1,0 +1,132 @@
+"""Walk a tree, hand each file to the collector that reads it, and gather facts and diagnostics."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .collectors.registry import Collector, collectors
+from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity
+
+if TYPE_CHECKING:
+    from .infer.view import SectionView
+
+# Folders that hold tool state, vendored code or caches, never the team's own infrastructure.
+SKIP_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
+                       ".idea", ".vscode"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Explicit input limits: larger files are skipped with a diagnostic."""
+
+    max_file_bytes: int = 5 * 1024 * 1024
+
+
+def walk(root: Path) -> list[str]:
+    """Regular files under root as sorted POSIX paths relative to root; links are never followed."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for name in filenames:
+            found.append(name if rel_dir == "." else f"{rel_dir}/{name}")
+    return sorted(found)
+
+
+def decode(data: bytes) -> str:
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; raises UnicodeDecodeError otherwise."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1,
+                                 "NUL byte: binary file")
+    return data.decode("utf-8")
+
+
+def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
+    """Run every collector over the tree; a file that fails is reported and the rest goes on."""
+    registry = collectors()
+    facts: list[Fact] = []
+    files: list[FileReport] = []
+    diagnostics: list[Diagnostic] = []
+    for rel in walk(root):
+        collector = _pick(registry, rel)
+        if collector is None:
+            continue
+        report, file_facts, file_diags = _collect_file(root, rel, collector, limits)
+        files.append(report)
+        facts.extend(file_facts)
+        diagnostics.extend(file_diags)
+    return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)))
+
+
+def _pick(registry: dict[str, Collector], rel: str) -> Collector | None:
+    for collector in registry.values():
+        if collector.matches(rel):
+            return collector
+    return None
+
+
+def _collect_file(root: Path, rel: str, collector: Collector,
+                  limits: Limits) -> tuple[FileReport, list[Fact], list[Diagnostic]]:
+    path = root / rel
+    loc = Loc(rel)
+
+    def skipped(why: str, severity: Severity = Severity.WARNING) -> tuple[FileReport, list[Fact], list[Diagnostic]]:
+        return FileReport(rel, collector.NAME, "skipped", why), [], [Diagnostic(loc, severity, why)]
+
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return skipped("symbolic link not followed", Severity.INFO)
+        if not stat.S_ISREG(info.st_mode):
+            return skipped("not a regular file")
+        if info.st_size > limits.max_file_bytes:
+            return skipped(f"file larger than {limits.max_file_bytes} bytes skipped")
+        data = path.read_bytes()
+    except OSError as exc:
+        return skipped(f"cannot read file: {exc.strerror or exc}")
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return (FileReport(rel, collector.NAME, "skipped", "not UTF-8 text"), [],
+                [Diagnostic(Loc(rel, line), Severity.WARNING, f"not UTF-8 text ({exc.reason}); file skipped")])
+    try:
+        file_facts, file_diags = collector.collect(rel, text)
+    except Exception as exc:  # a collector bug must not end the scan; say where it happened
+        return (FileReport(rel, collector.NAME, "error", str(exc)), [],
+                [Diagnostic(loc, Severity.ERROR, f"internal error in {collector.NAME} collector: {exc!r}")])
+    failed = any(d.severity is Severity.ERROR for d in file_diags) and not file_facts
+    return FileReport(rel, collector.NAME, "error" if failed else "parsed"), file_facts, file_diags
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A scanned tree: what was collected, and one view per generated region."""
+
+    collected: CollectResult
+    views: dict[str, "SectionView"]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def analyze(root: Path, lang: str = "ko", limits: Limits = Limits()) -> Analysis:
+    """Collect, evaluate and infer: the whole read-only half of a scan."""
+    from .infer.components import components
+    from .infer.coverage import coverage
+    from .infer.inputs import Inputs
+    from .infer.sections import build_views
+    from .infer.terraform import evaluate
+
+    collected = collect(root, limits)
+    model = evaluate(collected.facts)
+    inputs = Inputs(model, components(model), lang)
+    views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
+    diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))
+    return Analysis(collected, views, diagnostics)

@@ -1,0 +1,1 @@
+"""Collectors: one module per input format, files -> facts with path:line."""
