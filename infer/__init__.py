@@ -1,0 +1,1 @@
+"""Inference: facts -> views, one module per document section; pure functions."""

@@ -1,0 +1,71 @@
+"""What every section view is computed from, and the small queries the views share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..model import Loc
+from .components import Component
+from .terraform import TerraformModel
+from .view import Cell, is_unresolved, merge_evidence, show, tr
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The evaluated Terraform model, its components, and the document language."""
+
+    model: TerraformModel
+    components: tuple[Component, ...]
+    lang: str = "ko"
+
+    @property
+    def deployments(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.model.deployments)
+
+    def of(self, *categories: str) -> list[Component]:
+        """Components of the given categories, in stable order."""
+        return [c for c in self.components if c.category in categories]
+
+    def t(self, ko: str, en: str) -> str:
+        return tr(self.lang, ko, en)
+
+    def label(self, component: Component, with_product: bool = True) -> str:
+        """`deployment: product name`, without the deployment when there is only one."""
+        parts = []
+        if len(self.deployments) > 1:
+            parts.append(f"{component.deployment}:")
+        if with_product:
+            parts.append(component.product)
+        name = component.name
+        if name != component.address or not with_product:
+            parts.append(f"`{name}`" if with_product else name)
+        return " ".join(parts)
+
+    def details(self, component: Component, specs: Iterable[tuple[str, str]]) -> Cell:
+        """Some props of a component, comma-separated: specs are (prop key, format with {}); unset props are left out."""
+        texts, evidence, unresolved = [], [component.loc], False
+        for key, fmt in specs:
+            found = component.prop(key)
+            if found is None or found.value is None or found.value == [] or found.value == {}:
+                continue
+            texts.append(fmt.format(show(found.value, self.lang)))
+            evidence.extend(found.evidence())
+            unresolved = unresolved or is_unresolved(found.value)
+        return Cell(", ".join(texts), merge_evidence(evidence), unresolved)
+
+    def describe(self, component: Component, specs: Iterable[tuple[str, str]]) -> Cell:
+        """`deployment: product name (props)`: a component in a bullet list."""
+        found = self.details(component, specs)
+        head = self.label(component)
+        return Cell(f"{head} ({found.text})" if found.text else head, found.evidence, found.unresolved)
+
+
+def truthy(component: Component, key: str) -> bool:
+    """The prop is known and true (a string "true" counts)."""
+    value: Any = component.value(key)
+    return value is True or value == "true"
+
+
+def evidence_of(components: Iterable[Component]) -> tuple[Loc, ...]:
+    return merge_evidence(c.loc for c in components)

@@ -1,0 +1,104 @@
+"""The building blocks of a section view (bullets, tables, diagrams) and how values become cell text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Union
+
+from ..model import Loc
+from .terraform import EvalValue
+from .values import ResourceRef, Unknown
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as the document shows it, and the path:line locations that prove it."""
+
+    text: str
+    evidence: tuple[Loc, ...] = ()
+    unresolved: bool = False
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """`- **label**: cells`; no cells means the scanned files show nothing for it."""
+
+    label: str
+    cells: tuple[Cell, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    title: str
+    mermaid: str
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+Block = Union[Bullet, Table, Diagram, Note]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """What archinfer writes into one generated region of the document."""
+
+    id: str
+    blocks: tuple[Block, ...]
+
+
+def tr(lang: str, ko: str, en: str) -> str:
+    """The text in the document's language (Korean is the default)."""
+    return en if lang == "en" else ko
+
+
+def not_detected(lang: str) -> str:
+    return tr(lang, "스캔한 파일에서 탐지되지 않음", "Not detected in the scanned files")
+
+
+def show(value: Any, lang: str) -> str:
+    """A value as text: scalars as Terraform prints them, lists joined, unresolved expressions marked."""
+    if isinstance(value, Unknown):
+        why = tr(lang, "미해결", "unresolved")
+        return f"{value.text} ({why})"
+    if isinstance(value, ResourceRef):
+        return f"{value.address}.{value.attribute}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(show(v, lang) for v in value) if value else "[]"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={show(v, lang)}" for k, v in value.items()) if value else "{}"
+    return str(value)
+
+
+def is_unresolved(value: Any) -> bool:
+    return isinstance(value, Unknown) or (isinstance(value, list) and any(isinstance(v, Unknown) for v in value))
+
+
+def merge_evidence(*groups: Iterable[Loc]) -> tuple[Loc, ...]:
+    """Locations in first-seen order without repeats."""
+    seen: dict[Loc, None] = {}
+    for group in groups:
+        for loc in group:
+            seen.setdefault(loc, None)
+    return tuple(seen)
+
+
+def cell(ev: EvalValue | None, lang: str, fmt: str = "{}") -> Cell | None:
+    """One evaluated attribute as a cell with its evidence; None when the attribute is not set."""
+    if ev is None:
+        return None
+    return Cell(fmt.format(show(ev.value, lang)), ev.evidence(), is_unresolved(ev.value))

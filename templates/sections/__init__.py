@@ -1,0 +1,1 @@
+"""One Jinja2 partial per generated document section."""
