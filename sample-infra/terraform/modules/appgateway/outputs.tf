@@ -1,0 +1,11 @@
+output "id" {
+  value = azurerm_application_gateway.this.id
+}
+
+output "public_ip_address" {
+  value = azurerm_public_ip.appgw.ip_address
+}
+
+output "fqdn" {
+  value = azurerm_public_ip.appgw.fqdn
+}

@@ -1,0 +1,3 @@
+output "id" {
+  value = azurerm_bastion_host.this.id
+}
