@@ -173,7 +173,7 @@ class _Converter:
             inner = part.children[0]
             if isinstance(inner, str):  # a Token: STRING_CHARS or an escaped ${ / %{
                 raw = str(inner)
-                if inner.type == "STRING_CHARS":
+                if getattr(inner, "type", "") == "STRING_CHARS":
                     parts.append(_unescape(raw))
                 else:
                     parts.append(raw[1:])  # $${x} is the literal text ${x}

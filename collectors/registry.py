@@ -22,4 +22,4 @@ class Collector(Protocol):
 def collectors() -> dict[str, Collector]:
     """Collectors by name, in the order they are offered each file (first match wins)."""
     modules: tuple[ModuleType, ...] = (terraform, tfvars)
-    return {m.NAME: m for m in modules}  # type: ignore[misc]
+    return {m.NAME: m for m in modules}

@@ -123,11 +123,11 @@ def _nested_pools(instance: Instance, cluster: Component) -> Iterable[Component]
             spec = groups.value[name]
             if not isinstance(spec, dict):
                 continue
-            props: list[tuple[str, EvalValue]] = [("name", EvalValue(spec.get("name", name), groups.loc, groups.via))]
+            group_props = [("name", EvalValue(spec.get("name", name), groups.loc, groups.via))]
             for prop, names in _POOL_KEYS.items():
                 for candidate in names:
                     if candidate in spec:
-                        props.append((prop, EvalValue(spec[candidate], groups.loc, groups.via)))
+                        group_props.append((prop, EvalValue(spec[candidate], groups.loc, groups.via)))
                         break
             yield Component("node_pool", cluster.cloud, f"{cluster.product}: node group", instance.deployment,
-                            f"{instance.address}.{key}[\"{name}\"]", instance.type, groups.loc, tuple(props))
+                            f"{instance.address}.{key}[\"{name}\"]", instance.type, groups.loc, tuple(group_props))

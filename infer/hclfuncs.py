@@ -231,7 +231,7 @@ def _equal(left: Value, right: Value) -> bool:
     if _is_number(left) and _is_number(right):
         return bool(left == right)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(_equal(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(_equal(a, b) for a, b in zip(left, right, strict=True))
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(_equal(left[k], right[k]) for k in left)
     return type(left) is type(right) and bool(left == right)
@@ -488,7 +488,7 @@ def _substr(text: Value, offset: Value, length: Value) -> str:
 
 
 # Go's unicode.IsSpace set (Python's str.strip() also strips \x1c-\x1f, which Go keeps).
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
 
 def _trimspace(text: Value) -> str:
@@ -639,7 +639,7 @@ def _format_value(verb: str, value: Value, flags: str, width: int | None, precis
         if precision is not None:
             text = "".join(_graphemes(text)[:precision])
         return _pad(text, "", flags, width)
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
+    if isinstance(value, (bool, list, dict)):
         raise FunctionError("number required")
     number = _to_number(value)
     body, negative = _format_number(verb, number, flags, precision)
@@ -1140,7 +1140,7 @@ def _concat(*lists: Value) -> list[Value]:
     return out
 
 
-def _search(items: Value, needle: Value, name: str) -> int | None | Unknown:
+def _search(items: Value, needle: Value, name: str) -> int | Unknown | None:
     """Index of the first element equal to `needle`, None if absent, Unknown if it depends on one."""
     values = _to_list(items, "list")
     if contains_unknown(needle):
@@ -1237,7 +1237,7 @@ def _matchkeys(values: Value, keys: Value, searchset: Value) -> list[Value] | Un
         raise FunctionError("length of keys and values should be equal")
     if contains_unknown(labels) or contains_unknown(wanted):
         return _unresolved("matchkeys() depends on an unresolved value")
-    return [value for value, label in zip(candidates, labels) if any(_equal(label, w) for w in wanted)]
+    return [value for value, label in zip(candidates, labels, strict=True) if any(_equal(label, w) for w in wanted)]
 
 
 def _merge(*maps: Value) -> dict[str, Value]:
@@ -1366,7 +1366,7 @@ def _zipmap(keys: Value, values: Value) -> dict[str, Value] | Unknown:
         raise FunctionError(f"number of keys ({len(names)}) does not match number of values ({len(items)})")
     if contains_unknown(names):
         return _unresolved("zipmap() depends on an unresolved key")
-    return _sorted_map({_to_string(k, "key"): v for k, v in zip(names, items)})
+    return _sorted_map({_to_string(k, "key"): v for k, v in zip(names, items, strict=True)})
 
 
 # --------------------------------------------------------------------------- type conversion
@@ -1424,7 +1424,7 @@ def _tomap(value: Value) -> dict[str, Value] | None:
     if not isinstance(value, dict):
         raise FunctionError(f"cannot convert {_type_name(value)} to map")
     keys = sorted(value)
-    return dict(zip(keys, _unify([value[k] for k in keys], "object")))
+    return dict(zip(keys, _unify([value[k] for k in keys], "object"), strict=True))
 
 
 def _passthrough(value: Value) -> Value:
@@ -1520,8 +1520,8 @@ def _yaml_timestamp(text: str) -> str | None:
     if not match:
         return None
     year, month, day = (int(match[i]) for i in (1, 2, 3))
-    clock = match[4] and (match[4], match[5], match[6]) or match[8] and (match[8], match[9], match[10])
-    hour, minute, second = (int(part) for part in clock) if clock else (0, 0, 0)
+    clock = match.group(4, 5, 6) if match[4] else match.group(8, 9, 10) if match[8] else ("0", "0", "0")
+    hour, minute, second = (int(part) for part in clock)
     zone = match[7] or "Z"
     try:
         offset = (
@@ -1611,7 +1611,7 @@ def _yamldecode(text: Value) -> Value:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines()):
         raise FunctionError("on line 1, column 1: missing start of document")
     try:
-        loaded = yaml.load(source, Loader=_YamlLoader)  # noqa: S506 - a safe loader subclass
+        loaded = yaml.load(source, Loader=_YamlLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         raise FunctionError(" ".join(str(exc).split())) from None
     return _sorted_tree(loaded)
@@ -1625,7 +1625,7 @@ def _csvdecode(text: Value) -> list[dict[str, str]]:
     for number, row in enumerate(records, start=2):
         if len(row) != len(header):
             raise FunctionError(f"CSV parse error on line {number}: wrong number of fields")
-    return [_sorted_map(dict(zip(header, row))) for row in records]
+    return [_sorted_map(dict(zip(header, row, strict=True))) for row in records]
 
 
 def _base64encode(text: Value) -> str:
@@ -2066,5 +2066,5 @@ def call_function(name: str, args: list[Any]) -> Any:
         return function(*args)
     except FunctionError as exc:
         raise FunctionError(f"{name}(): {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - any Python failure is a bad argument to the caller
+    except Exception as exc:  # any Python failure is a bad argument to the caller
         raise FunctionError(f"{name}(): {type(exc).__name__}: {exc}") from None

@@ -27,6 +27,7 @@ def cloud_provider(inp: Inputs) -> SectionView:
     cloud_cells = tuple(Cell(f"{CLOUD_NAMES[c]}" + (t(f" (아키텍처 리소스 {counts[c]}개)", f" ({counts[c]} architecture resources)")
                                                    if counts.get(c) else ""), merge_evidence(clouds[c])[:3])
                         for c in primary)
+    multi: tuple[Cell, ...]
     if len(primary) > 1:
         multi = (Cell(t("여러 클라우드의 리소스가 함께 선언됨: ", "Resources of several clouds are declared: ")
                       + ", ".join(CLOUD_NAMES[c] for c in primary), merge_evidence(*(clouds[c][:1] for c in primary))),)

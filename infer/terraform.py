@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..collectors.terraform import KIND_BLOCK, TfBlock
 from ..collectors.tfvars import KIND_VARS, TfVarsFile
@@ -856,14 +858,18 @@ def _binop(op: str, left: Any, right: Any, text: str) -> Any:
     if a is None or b is None:
         return Unknown(text, f"{op} needs numbers")
     try:
-        result: Any = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
-                       "%": lambda: a % b, "<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b,
-                       ">=": lambda: a >= b}[op]()
+        result: Any = _ARITHMETIC[op](a, b)
     except ZeroDivisionError:
         return Unknown(text, _FAILED + "division by zero")
     if isinstance(result, float) and result.is_integer() and op != "<":
         return int(result)
     return result
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": math.fmod,
+    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+}
 
 
 def _number(value: Any) -> int | float | None:
