@@ -125,7 +125,7 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits()) -> Analysis
     from .infer.terraform import evaluate
 
     collected = collect(root, limits)
-    model = evaluate(collected.facts)
+    model = evaluate(collected.facts, root.resolve().name or ".")
     inputs = Inputs(model, components(model), lang)
     views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
     diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))

@@ -282,7 +282,8 @@ MODULES: tuple[tuple[str, Role], ...] = (
         sku="sku", capacity="capacity", partitions="premium_messaging_partitions", name="name"))),
     (r"^Azure/avm-res-network-applicationgateway/azurerm", Role("load_balancer", "azure", "Azure Application Gateway (AVM)", _p(
         sku="sku.name", tier="sku.tier", min="autoscale_configuration.min_capacity", max="autoscale_configuration.max_capacity",
-        zones="zones", waf_policy="app_gateway_waf_policy_resource_id", name="name"))),
+        zones="zones", waf_policy="app_gateway_waf_policy_resource_id", name="name",
+        probe="probe_configurations"))),
     (r"^Azure/avm-res-network-azurefirewall/azurerm", Role("firewall", "azure", "Azure Firewall (AVM)", _p(sku="firewall_sku_tier", zones="firewall_zones", name="name"))),
     (r"^Azure/avm-res-keyvault-vault/azurerm", Role("key_vault", "azure", "Azure Key Vault (AVM)", _p(
         sku="sku_name", purge_protection="purge_protection_enabled", soft_delete_days="soft_delete_retention_days",
@@ -301,6 +302,38 @@ MODULES: tuple[tuple[str, Role], ...] = (
     (r"^terraform-google-modules/network/google", Role("network", "gcp", "VPC network (terraform-google-modules)", _p(name="network_name", subnets="subnets"))),
 )
 
+MODULES += (
+    (r"^Azure/avm-res-network-networksecuritygroup/azurerm", Role("nsg", "azure", "Network Security Group (AVM)", _p(name="name"))),
+    (r"^Azure/avm-res-network-publicipaddress/azurerm", Role("public_ip", "azure", "Public IP (AVM)", _p(name="name", sku="sku", zones="zones"))),
+    (r"^Azure/avm-res-network-firewallpolicy/azurerm", Role("firewall_policy", "azure", "Azure Firewall policy (AVM)", _p(name="name", sku="firewall_policy_sku"))),
+    (r"^Azure/avm-res-network-bastionhost/azurerm", Role("bastion", "azure", "Azure Bastion (AVM)", _p(name="name", sku="sku"))),
+    (r"^Azure/avm-res-network-routetable/azurerm", Role("route_table", "azure", "Route table (AVM)", _p(name="name", routes="routes"))),
+    (r"^Azure/avm-res-network-privatednszone/azurerm", Role("private_dns", "azure", "Private DNS zone (AVM)", _p(name="domain_name"))),
+    (r"^Azure/avm-res-network-privateendpoint/azurerm", Role("private_endpoint", "azure", "Private Endpoint (AVM)", _p(name="name", target="private_connection_resource_id"))),
+    (r"^Azure/avm-res-managedidentity-userassignedidentity/azurerm", Role("identity", "azure", "User-assigned managed identity (AVM)", _p(name="name"))),
+    (r"^Azure/avm-res-network-natgateway/azurerm", Role("nat", "azure", "Azure NAT Gateway (AVM)", _p(name="name"))),
+    (r"^Azure/avm-res-network-ddosprotectionplan/azurerm", Role("ddos", "azure", "Azure DDoS Network Protection plan (AVM)", _p(name="name"))),
+    (r"^Azure/avm-res-network-applicationgatewaywebapplicationfirewallpolicy/azurerm", Role("waf_policy", "azure", "Azure WAF policy (AVM)", _p(
+        name="name", mode="policy_settings.mode"))),
+    (r"^Azure/avm-res-apimanagement-service/azurerm", Role("api_gateway", "azure", "Azure API Management (AVM)", _p(name="name", sku="sku_name"))),
+    (r"^Azure/avm-res-insights-component/azurerm", Role("apm", "azure", "Azure Application Insights (AVM)", _p(name="name", workspace="workspace_id"))),
+)
+
+# Submodules (`source//modules/name`): the base source pattern, the submodule path, its role.
+SUBMODULES: tuple[tuple[str, str, Role], ...] = (
+    (r"^Azure/avm-res-network-virtualnetwork/azurerm$", "modules/subnet",
+     Role("subnet", "azure", "Subnet (AVM)", _p(name="name", cidr=("address_prefixes", "address_prefix"), network="virtual_network.resource_id"))),
+    (r"^Azure/avm-res-network-virtualnetwork/azurerm$", "modules/peering",
+     Role("peering", "azure", "VNet peering (AVM)", _p(name="name", remote="remote_virtual_network.resource_id"))),
+    (r"^terraform-aws-modules/vpc/aws$", "modules/vpc-endpoints",
+     Role("private_endpoint", "aws", "VPC endpoints (terraform-aws-modules/vpc)", _p(name="endpoints"))),
+    (r"^terraform-aws-modules/eks/aws$", "modules/eks-managed-node-group",
+     Role("node_pool", "aws", "EKS managed node group (terraform-aws-modules/eks)", _p(
+         name="name", vm_size="instance_types", min="min_size", max="max_size", node_count="desired_size"))),
+    (r"^terraform-aws-modules/eks/aws$", "modules/karpenter",
+     Role("autoscale", "aws", "Karpenter (terraform-aws-modules/eks)", _p(name="cluster_name"))),
+)
+
 PROVIDER_CLOUDS = {"azurerm": "azure", "azapi": "azure", "aws": "aws", "google": "gcp", "google-beta": "gcp"}
 CLOUD_NAMES = {"azure": "Microsoft Azure", "aws": "Amazon Web Services (AWS)", "gcp": "Google Cloud (GCP)"}
 
@@ -311,9 +344,16 @@ def role_for_resource(resource_type: str) -> Role | None:
 
 
 def role_for_module(source: str) -> Role | None:
-    """The role of a registry module, from its source (`Azure/aks/azurerm`, `git::...`, version suffixes ignored)."""
+    """The role of a registry module, from its source; a `//modules/x` submodule has roles of its own."""
+    base, _, sub = source.partition("//")
+    base = base.rstrip("/")
+    if sub:
+        for pattern, name, role in SUBMODULES:
+            if name == sub.rstrip("/") and re.search(pattern, base, flags=re.IGNORECASE):
+                return role
+        return None
     for pattern, role in MODULES:
-        if re.search(pattern, source, flags=re.IGNORECASE):
+        if re.search(pattern + "$", base, flags=re.IGNORECASE):
             return role
     return None
 

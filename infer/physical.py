@@ -40,6 +40,9 @@ def cloud_provider(inp: Inputs) -> SectionView:
     regions: list[Cell] = []
     for deployment in inp.deployments:
         found: dict[str, list[Any]] = {}
+        for provider in inp.model.providers:
+            if provider.deployment == deployment and provider.region is not None and isinstance(provider.region.value, str):
+                found.setdefault(provider.region.value, []).extend(provider.region.evidence())
         for instance in inp.model.instances:
             if instance.deployment != deployment or instance.mode == "data":
                 continue

@@ -111,6 +111,7 @@ class ProviderUse:
     source: str
     version: str
     loc: Loc
+    region: EvalValue | None = None  # `region`/`location` in a provider block (AWS, GCP)
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,8 @@ def find_roots(defs: dict[str, ModuleDef]) -> tuple[list[str], list[str]]:
 _AUTO_VARS = ("terraform.tfvars", "terraform.tfvars.json")
 
 
-def deployments_for(roots: list[str], var_files: list[TfVarsFile], unused: list[str]) -> tuple[list[Deployment], list[str]]:
+def deployments_for(roots: list[str], var_files: list[TfVarsFile], unused: list[str],
+                    root_label: str = ".") -> tuple[list[Deployment], list[str]]:
     """Deployments per root: always-loaded files apply to all; each other variable file is one deployment.
 
     A root whose folder holds variable files is a root too, even without a provider block.
@@ -257,7 +259,7 @@ def deployments_for(roots: list[str], var_files: list[TfVarsFile], unused: list[
                   for vf in vfs if d not in roots and d not in promoted]
         variants = [f for f in files if f not in auto] + sorted(nested, key=lambda v: (v.dir, v.name))
         auto_paths = tuple(_path(f) for f in auto)
-        label = root
+        label = root_label if root == "." else root
         if not variants:
             out.append(Deployment(label, root, auto_paths))
         for vf in variants:
@@ -366,7 +368,13 @@ class _Evaluator:
         entry = mod.mdef.locals.get(name)
         if entry is None:
             return Unknown(text, f"local {name!r} is not defined")
-        return self.memoised(mod, "local." + name, lambda: self.eval(entry[0].expr, mod, {}))
+        attribute, path = entry
+
+        def compute() -> Any:
+            self.trace[-1].add(Loc(path, attribute.line))  # the local's own line is evidence too
+            return self.eval(attribute.expr, mod, {})
+
+        return self.memoised(mod, "local." + name, compute)
 
     def resource(self, mod: _ModuleInstance, key: str, data: bool) -> Any:
         decl = (mod.mdef.data if data else mod.mdef.resources).get(key)
@@ -709,8 +717,17 @@ class _Evaluator:
         """Record every resource of a module instance, then descend into its module calls."""
         mdef = mod.mdef
         for decl in mdef.providers:
+            region = None
+            for name in ("region", "location"):
+                attribute = decl.block.body.attr(name)
+                if attribute is not None:
+                    self.trace.append(set())
+                    value = self.eval(attribute.expr, mod, {})
+                    via = tuple(sorted(self.trace.pop()))
+                    region = EvalValue(value, Loc(decl.path, attribute.line), via, attribute.expr.text)
+                    break
             self.providers.append(ProviderUse(self.deployment.name, decl.block.labels[0] if decl.block.labels else "?",
-                                              "", "", decl.loc))
+                                              "", "", decl.loc, region))
         for setting in mdef.settings:
             for req in setting.block.body.blocks_of("required_providers"):
                 for attribute in req.body.attributes:
@@ -737,8 +754,9 @@ class _Evaluator:
             self.instances.append(Instance(self.deployment.name, address, mode, rtype, name, None, decl.loc, body, True))
             return
         if keys == []:
-            self.disabled.append(Disabled(self.deployment.name, address, rtype, decl.loc,
-                                          _why_empty(decl.block.body)))
+            if mode == "managed":  # a data source read zero times deploys nothing either way
+                self.disabled.append(Disabled(self.deployment.name, address, rtype, decl.loc,
+                                              _why_empty(decl.block.body)))
             return
         for k, env in keys or [(None, {})]:
             body = self.eval_body(decl.block.body, mod, env, decl.path, decl.block.line)
@@ -899,15 +917,14 @@ def _equal(left: Any, right: Any) -> bool:
 # Entry point
 
 
-def evaluate(facts: Iterable[Fact]) -> TerraformModel:
-    """All deployments of all roots in the facts, evaluated."""
+def evaluate(facts: Iterable[Fact], root_label: str = ".") -> TerraformModel:
+    """All deployments of all roots in the facts, evaluated; `root_label` names a root at the scanned folder itself."""
     fact_list = list(facts)
     defs = module_defs(fact_list)
     var_files = [f.data for f in fact_list if f.kind == KIND_VARS]
     roots, unused = find_roots(defs)
-    deployments, promoted = deployments_for(roots, var_files, unused)
+    deployments, promoted = deployments_for(roots, var_files, unused, root_label)
     unused = [d for d in unused if d not in promoted]
-    # Folders reached only through another unused folder are definitions too, not deployments.
     instances: list[Instance] = []
     disabled: list[Disabled] = []
     providers: list[ProviderUse] = []

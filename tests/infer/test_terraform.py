@@ -204,3 +204,11 @@ resource "azurerm_postgresql_flexible_server" "db" {
 '''})
     db = one(model_of(root), "azurerm_postgresql_flexible_server.db")
     assert db.body.get("high_availability.mode").value == "ZoneRedundant"  # type: ignore[union-attr]
+
+
+def test_locals_are_evidence_and_provider_region_is_read(tree: Tree) -> None:
+    root = tree({"main.tf": 'locals {\n  region = "eu-west-1"\n}\nprovider "aws" {\n  region = local.region\n}\n'})
+    model = model_of(root)
+    region = model.providers[0].region
+    assert region is not None and region.value == "eu-west-1"
+    assert region.evidence() == (Loc("main.tf", 5), Loc("main.tf", 2))
