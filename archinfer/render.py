@@ -27,7 +27,8 @@ def wrap(region_id: str, body: str) -> str:
 def md_escape(text: object) -> str:
     """Repository text made inert in Markdown: no HTML, no table breaks, no marker forgery, one line."""
     value = str(text)
-    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\r", " "), ("\n", " ")):
+    # `<` is what starts HTML and comments (so also forged region markers); `|` ends a table cell.
+    for old, new in (("<", "&lt;"), ("|", "\\|"), ("\r", " "), ("\n", " ")):
         value = value.replace(old, new)
     return value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import CollectResult, Severity
+from .catalog import role_for_resource
 from .inputs import Inputs
 from .view import Bullet, Cell, Note, SectionView
 
@@ -33,9 +34,13 @@ def coverage(inp: Inputs, collected: CollectResult) -> SectionView:
     if inp.model.unused_modules:
         blocks.append(Bullet(t("어느 루트도 호출하지 않는 모듈 정의 (배포되지 않음)", "Module definitions no root calls (not deployed)"),
                              tuple(Cell(d) for d in inp.model.unused_modules)))
-    if inp.model.disabled:
-        blocks.append(Bullet(t("count/for_each 결과 배포되지 않는 리소스", "Not deployed because count/for_each resolves to none"),
-                             tuple(Cell(f"{d.deployment}: {d.address} ({d.reason})", (d.loc,)) for d in inp.model.disabled)))
+    # Only what would have an architecture role: optional helper resources of generic modules are noise.
+    disabled = [d for d in inp.model.disabled if d.type == "module" or role_for_resource(d.type) is not None]
+    if disabled:
+        listed = tuple(Cell(f"{d.deployment}: {d.address} ({d.reason})", (d.loc,)) for d in disabled[:MAX_LISTED])
+        if len(disabled) > MAX_LISTED:
+            listed += (Cell(t(f"외 {len(disabled) - MAX_LISTED}건", f"and {len(disabled) - MAX_LISTED} more")),)
+        blocks.append(Bullet(t("count/for_each 결과 배포되지 않는 리소스", "Not deployed because count/for_each resolves to none"), listed))
     diagnostics = sorted(set(collected.diagnostics) | set(inp.model.diagnostics))
     serious = [d for d in diagnostics if d.severity is not Severity.INFO]
     unresolved = [d for d in diagnostics if d.severity is Severity.INFO and "unresolved" in d.message]

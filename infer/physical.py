@@ -141,7 +141,7 @@ def network(inp: Inputs) -> SectionView:
             "peering": [("remote", "→ {}")],
             "network_module": [],
         }.get(component.category, [])
-        if component.category == "network" and component.prop("private_subnets") is not None:
+        if component.category == "network" and "/" in component.type:  # a registry VPC/VNet module
             detail_specs = [("cidr", "{}"), ("zones", "AZ {}"), ("private_subnets", "private {}"),
                             ("public_subnets", "public {}"), ("nat", "NAT {}"), ("single_nat", "single NAT {}")]
         found = inp.details(component, detail_specs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
@@ -64,6 +65,10 @@ def not_detected(lang: str) -> str:
     return tr(lang, "스캔한 파일에서 탐지되지 않음", "Not detected in the scanned files")
 
 
+# Keys whose values are credentials: shown as withheld, never printed, wherever they sit in a value.
+_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|credential|private_?key|access_?key|api_?key|connection_?string|sas", re.I)
+
+
 def show(value: Any, lang: str) -> str:
     """A value as text: scalars as Terraform prints them, lists joined, unresolved expressions marked."""
     if isinstance(value, Unknown):
@@ -80,7 +85,9 @@ def show(value: Any, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(show(v, lang) for v in value) if value else "[]"
     if isinstance(value, dict):
-        return ", ".join(f"{k}={show(v, lang)}" for k, v in value.items()) if value else "{}"
+        withheld = tr(lang, "(비공개)", "(withheld)")
+        return ", ".join(f"{k}={withheld if _SECRET_KEY.search(str(k)) else show(v, lang)}"
+                         for k, v in value.items()) if value else "{}"
     return str(value)
 
 
