@@ -87,5 +87,5 @@ def disaster_recovery(inp: Inputs) -> SectionView:
         Bullet(t("백업 전략", "Backup"), tuple(backups)),
         Bullet("RTO/RPO", ()),
         Bullet(t("DR 사이트", "DR site"), tuple(secondary)),
-        Bullet(t("영역 중복", "Zone redundancy"), tuple(zonal)),
+        Bullet(t("가용 영역 배치 / 영역 중복", "Availability zones / zone redundancy"), tuple(zonal)),
     ))
