@@ -1,0 +1,71 @@
+"""Kubernetes objects: every YAML document with apiVersion and kind (List items too), with its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Fact, Loc
+from .yamlload import YamlDoc
+
+KIND_OBJECT = "k8s.object"
+
+
+@dataclass(frozen=True)
+class K8sObject:
+    """One object as written (or as built by kustomize/Helm); `origin` is where its document starts."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+    body: dict[str, Any] = field(compare=False)
+    origin: Loc
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False, repr=False)
+    source: str = "manifest"  # "manifest" | "kustomize:<overlay dir>" | "helm:<chart dir>"
+
+    def line_of(self, *path: str | int) -> int:
+        """The line of the deepest known part of `path`, else the document's line."""
+        for end in range(len(path), 0, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found:
+                return found
+        return self.origin.line
+
+    def loc(self, *path: str | int) -> Loc:
+        return Loc(self.origin.path, self.line_of(*path))
+
+
+def is_object(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
+
+
+def objects_from(path: str, docs: list[YamlDoc], source: str = "manifest") -> list[K8sObject]:
+    """The Kubernetes objects of a parsed YAML file, unwrapping `kind: List` (items keep their own lines)."""
+    out: list[K8sObject] = []
+    for doc in docs:
+        if not is_object(doc.data):
+            continue
+        if doc.data["kind"].endswith("List") and isinstance(doc.data.get("items"), list):
+            for i, item in enumerate(doc.data["items"]):
+                if is_object(item):
+                    prefix = ("items", i)
+                    lines = {k[2:]: v for k, v in doc.lines.items() if k[:2] == prefix}
+                    out.append(_object(item, Loc(path, doc.line_of("items", i)), lines, source))
+            continue
+        out.append(_object(doc.data, Loc(path, doc.line), doc.lines, source))
+    return out
+
+
+def _object(data: dict[str, Any], origin: Loc, lines: dict[tuple[str | int, ...], int], source: str) -> K8sObject:
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    assert isinstance(metadata, dict)
+    name = metadata.get("name") or metadata.get("generateName") or ""
+    namespace = metadata.get("namespace")
+    return K8sObject(str(data["apiVersion"]), str(data["kind"]), str(name),
+                     str(namespace) if namespace is not None else None, data, origin, lines, source)
+
+
+def facts_from(path: str, docs: list[YamlDoc]) -> list[Fact]:
+    """One fact per object."""
+    return [Fact(KIND_OBJECT, obj.origin, obj) for obj in objects_from(path, docs)]

@@ -1,0 +1,113 @@
+"""Load YAML documents safely with the line of each document and of every key, using PyYAML's C loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+# Aliases make a small file expand into a huge tree when walked; real manifests use few.
+MAX_ALIASES = 100
+
+
+class YamlError(Exception):
+    """The text is not YAML archinfer will read; `line` is 1-based (0 when unknown)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """One document: its data, the line it starts on, and the line of each key/item by path."""
+
+    data: Any
+    line: int
+    lines: dict[Path, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, *path: str | int) -> int:
+        """The line of the deepest known part of `path` (the document's line at worst)."""
+        for end in range(len(path), 0, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found:
+                return found
+        return self.line
+
+
+def _loader_class() -> type:
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loader that also accepts the YAML 'value' tag (`=`), as valid CRDs use it."""
+
+    Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+    # Timestamps stay strings: a date in a manifest is text to show, not a datetime to reformat.
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    return Loader
+
+
+_LOADER: list[type] = []
+
+
+def _loader() -> type:
+    if not _LOADER:
+        _LOADER.append(_loader_class())
+    return _LOADER[0]
+
+
+def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
+    """Every document of a YAML stream with lines; raises YamlError with the failing line."""
+    try:
+        aliases = sum(1 for event in yaml.parse(text, Loader=_loader()) if isinstance(event, yaml.AliasEvent))
+    except yaml.YAMLError as exc:
+        raise _error(exc) from None
+    if aliases > max_aliases:
+        raise YamlError(f"{aliases} YAML aliases (limit {max_aliases}): not expanded", 0)
+    loader = _loader()(text)
+    docs: list[YamlDoc] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            lines: dict[Path, int] = {}
+            _index(node, (), lines, 0)
+            data = loader.construct_document(node)
+            docs.append(YamlDoc(data, node.start_mark.line + 1, lines))
+    except yaml.YAMLError as exc:
+        raise _error(exc) from None
+    except RecursionError:
+        raise YamlError("YAML nested too deeply to read", 0) from None
+    finally:
+        loader.dispose()
+    return docs
+
+
+def _index(node: Any, path: Path, lines: dict[Path, int], depth: int) -> None:
+    """Record the line of every mapping key and sequence item below `node`."""
+    if depth > 200:
+        raise YamlError("YAML nested deeper than 200 levels", node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark.line)
+            child = path + (key,)
+            lines.setdefault(child, key_node.start_mark.line + 1)
+            _index(value_node, child, lines, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            child = path + (i,)
+            lines.setdefault(child, item.start_mark.line + 1)
+            _index(item, child, lines, depth + 1)
+
+
+def _error(exc: yaml.YAMLError) -> YamlError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 0
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return YamlError(f"cannot parse YAML: {problem}", line)
