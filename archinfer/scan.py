@@ -104,7 +104,9 @@ def _collect_file(root: Path, rel: str, collector: Collector,
         return (FileReport(rel, collector.NAME, "error", str(exc)), [],
                 [Diagnostic(loc, Severity.ERROR, f"internal error in {collector.NAME} collector: {exc!r}")])
     failed = any(d.severity is Severity.ERROR for d in file_diags) and not file_facts
-    return FileReport(rel, collector.NAME, "error" if failed else "parsed"), file_facts, file_diags
+    # A YAML file that is neither manifest nor pipeline was read but says nothing about infrastructure.
+    status = "error" if failed else "parsed" if file_facts or file_diags or collector.NAME != "yaml" else "ignored"
+    return FileReport(rel, collector.NAME, status), file_facts, file_diags
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,16 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits()) -> Analysis
     from .infer.components import components
     from .infer.coverage import coverage
     from .infer.inputs import Inputs
+    from .infer.kubernetes import k8s_sets, workloads
     from .infer.sections import build_views
     from .infer.terraform import evaluate
 
     collected = collect(root, limits)
     model = evaluate(collected.facts, root.resolve().name or ".")
-    inputs = Inputs(model, components(model), lang)
+    sets = k8s_sets(collected.facts)
+    inputs = Inputs(model, components(model), lang, sets, tuple(w for s in sets for w in workloads(s)),
+                    tuple(f for f in collected.facts if f.kind == "ci.pipeline"),
+                    tuple(f for f in collected.facts if f.kind == "docker.image"))
     views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
     diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))
     return Analysis(collected, views, diagnostics)

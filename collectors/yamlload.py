@@ -9,6 +9,8 @@ import yaml
 
 # Aliases make a small file expand into a huge tree when walked; real manifests use few.
 MAX_ALIASES = 100
+# The size a document would have with every alias expanded (real CRDs stay far below).
+MAX_EXPANDED_NODES = 1_000_000
 
 
 class YamlError(Exception):
@@ -76,8 +78,12 @@ def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
             node = loader.get_node()
             if node is None:
                 continue
+            expanded = _expanded_size(node, {})
+            if expanded > MAX_EXPANDED_NODES:
+                raise YamlError(f"document expands to {expanded} nodes through aliases (limit {MAX_EXPANDED_NODES})",
+                                node.start_mark.line + 1)
             lines: dict[Path, int] = {}
-            _index(node, (), lines, 0)
+            _index(node, (), lines, 0, set())
             data = loader.construct_document(node)
             docs.append(YamlDoc(data, node.start_mark.line + 1, lines))
     except yaml.YAMLError as exc:
@@ -89,21 +95,39 @@ def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
     return docs
 
 
-def _index(node: Any, path: Path, lines: dict[Path, int], depth: int) -> None:
-    """Record the line of every mapping key and sequence item below `node`."""
+def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
+    """Nodes in the document with aliases expanded, computed once per shared node."""
     if depth > 200:
         raise YamlError("YAML nested deeper than 200 levels", node.start_mark.line + 1)
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 1  # a recursive alias counts once instead of looping
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, memo, depth + 1) for item in node.value)
+    memo[id(node)] = size
+    return size
+
+
+def _index(node: Any, path: Path, lines: dict[Path, int], depth: int, seen: set[int]) -> None:
+    """Record the line of every mapping key and sequence item below `node`; an alias is walked once."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark.line)
             child = path + (key,)
             lines.setdefault(child, key_node.start_mark.line + 1)
-            _index(value_node, child, lines, depth + 1)
+            _index(value_node, child, lines, depth + 1, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             child = path + (i,)
             lines.setdefault(child, item.start_mark.line + 1)
-            _index(item, child, lines, depth + 1)
+            _index(item, child, lines, depth + 1, seen)
 
 
 def _error(exc: yaml.YAMLError) -> YamlError:

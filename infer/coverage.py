@@ -22,7 +22,7 @@ def coverage(inp: Inputs, collected: CollectResult) -> SectionView:
         "the `path:line` after each value is its evidence. Everything outside the markers is written by people and never changed by archinfer."))]
     counts = Counter((f.kind, f.status) for f in collected.files)
     kinds = sorted({k for k, _ in counts})
-    files = tuple(Cell(f"{kind}: " + ", ".join(f"{status} {counts[(kind, status)]}" for status in ("parsed", "error", "skipped")
+    files = tuple(Cell(f"{kind}: " + ", ".join(f"{status} {counts[(kind, status)]}" for status in ("parsed", "ignored", "error", "skipped")
                                             if counts[(kind, status)])) for kind in kinds)
     if not collected.files:
         blocks.append(Note(t("**경고: 스캔한 경로에서 인프라 코드 파일을 찾지 못했습니다. 아래 생성 섹션은 모두 비어 있습니다.**",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..model import Loc
+from ..model import Fact, Loc
 from .components import Component
+from .kubernetes import K8sSet, Workload
 from .terraform import TerraformModel
 from .view import Cell, is_unresolved, merge_evidence, show, tr
 
@@ -18,6 +19,10 @@ class Inputs:
     model: TerraformModel
     components: tuple[Component, ...]
     lang: str = "ko"
+    k8s_sets: tuple[K8sSet, ...] = ()
+    workloads: tuple[Workload, ...] = ()
+    pipelines: tuple[Fact, ...] = ()  # ci.pipeline facts
+    images: tuple[Fact, ...] = ()  # docker.image facts
 
     @property
     def deployments(self) -> tuple[str, ...]:

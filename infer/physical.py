@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import cluster
 from .components import Component
 from .inputs import Inputs, evidence_of, truthy
 from .values import ResourceRef
@@ -19,6 +20,8 @@ def cloud_provider(inp: Inputs) -> SectionView:
         cloud = PROVIDER_CLOUDS.get(provider.name)
         if cloud:
             clouds.setdefault(cloud, []).append(provider.loc)
+    for cloud, locs in cluster.registry_clouds(inp).items():
+        clouds.setdefault(cloud, []).extend(locs)
     counts: dict[str, int] = {}
     for component in inp.components:
         counts[component.cloud] = counts.get(component.cloud, 0) + 1
@@ -74,9 +77,11 @@ def compute(inp: Inputs) -> SectionView:
         rows.append((Cell(component.product), Cell(component.deployment), spec, scaling))
     headers = (t("구성요소", "Component"), t("배포", "Deployment"), t("사양", "Specification"),
                t("스케일링 전략", "Scaling"))
-    if not rows:
-        return SectionView("7.2.1", (Note(not_detected(inp.lang)),))
-    return SectionView("7.2.1", (Table(headers, tuple(rows)),))
+    blocks: list[Any] = [Table(headers, tuple(rows))] if rows else []
+    workloads = cluster.workload_table(inp)
+    if workloads is not None:
+        blocks.append(workloads)
+    return SectionView("7.2.1", tuple(blocks) or (Note(not_detected(inp.lang)),))
 
 
 def _spec(inp: Inputs, c: Component) -> Cell:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import cluster
 from .inputs import Inputs, truthy
 from .view import Bullet, Cell, Note, SectionView, Table, not_detected
 
@@ -16,6 +17,9 @@ def caching(inp: Inputs) -> SectionView:
         policy = (Cell(t("maxmemory-policy ", "maxmemory-policy ") + str(eviction.value), eviction.evidence())
                   if eviction is not None else Cell(not_detected(inp.lang)))
         rows.append((Cell(t("데이터 캐시", "Data cache")), kind, Cell(not_detected(inp.lang)), policy))
+    for w, product, image in cluster.in_cluster(inp, "cache"):
+        rows.append((Cell(t("데이터 캐시 (클러스터 내)", "Data cache (in cluster)")), Cell(f"{product} {w.kind} `{w.name}` ({image})", (w.loc,)),
+                     Cell(not_detected(inp.lang)), Cell(not_detected(inp.lang))))
     for c in inp.of("cdn"):
         rows.append((Cell(t("엣지 (CDN)", "Edge (CDN)")), inp.describe(c, [("sku", "SKU {}")]),
                      Cell(not_detected(inp.lang)), Cell(not_detected(inp.lang))))
@@ -41,10 +45,12 @@ def autoscaling(inp: Inputs) -> SectionView:
              if c.prop("autoscale") is not None and not truthy(c, "autoscale")]
     predictive = [inp.describe(c, [("predictive", t("예측 모드 {}", "predictive mode {}"))])
                   for c in inp.of("autoscale") if c.prop("predictive") is not None]
+    horizontal += cluster.autoscaler_cells(inp)
     items = [Bullet(t("수평 확장", "Horizontal scaling"), tuple(horizontal))]
     if fixed:
         items.append(Bullet(t("고정 크기", "Fixed size"), tuple(fixed)))
-    items += [Bullet(t("수직 확장", "Vertical scaling"), ()), Bullet(t("예측적 스케일링", "Predictive scaling"), tuple(predictive))]
+    items += [Bullet(t("수직 확장", "Vertical scaling"), tuple(cluster.vpa_cells(inp))),
+              Bullet(t("예측적 스케일링", "Predictive scaling"), tuple(predictive))]
     return SectionView("12.2.1", tuple(items))
 
 
@@ -60,10 +66,37 @@ def load_balancing(inp: Inputs) -> SectionView:
     probes = [inp.describe(c, [("probe", t("헬스 프로브 {}", "health probe {}"))]) for c in inp.of("load_balancer", "lb_target")
               if c.prop("probe") is not None]
     probes += [inp.describe(c, []) for c in inp.of("health_check")]
+    probes += cluster.probe_cells(inp)
+    balancers += cluster.load_balancer_services(inp)
     return SectionView("12.2.2", (
         Bullet(t("로드 밸런서", "Load balancer"), tuple(balancers)),
         Bullet(t("트래픽 분산 정책", "Traffic distribution"), tuple(routing)),
         Bullet(t("헬스체크", "Health checks"), tuple(probes)),
+    ))
+
+
+def resilience(inp: Inputs) -> SectionView:
+    """12.3.1: circuit breaking, retries and bulkheads that mesh objects configure; disruption budgets."""
+    t = inp.t
+    breakers, retries, bulkheads = [], [], []
+    for s in inp.k8s_sets:
+        prefix = f"{s.name}: " if len(inp.k8s_sets) > 1 else ""
+        for rule in s.of("DestinationRule"):
+            policy = (rule.body.get("spec") or {}).get("trafficPolicy") or {}
+            if "outlierDetection" in policy:
+                breakers.append(Cell(f"{prefix}Istio DestinationRule `{rule.name}` (outlierDetection)", (rule.loc("spec", "trafficPolicy", "outlierDetection"),)))
+            if "connectionPool" in policy:
+                bulkheads.append(Cell(f"{prefix}Istio DestinationRule `{rule.name}` (connectionPool)", (rule.loc("spec", "trafficPolicy", "connectionPool"),)))
+        for vs in s.of("VirtualService"):
+            for i, route in enumerate((vs.body.get("spec") or {}).get("http") or []):
+                if isinstance(route, dict) and "retries" in route:
+                    retries.append(Cell(f"{prefix}Istio VirtualService `{vs.name}` (retries {route['retries'].get('attempts', '?')})",
+                                        (vs.loc("spec", "http", i, "retries"),)))
+    return SectionView("12.3.1", (
+        Bullet("Circuit Breaker", tuple(breakers)),
+        Bullet("Retry Pattern", tuple(retries)),
+        Bullet("Bulkhead Pattern", tuple(bulkheads)),
+        Bullet(t("Pod 중단 예산 (PDB)", "Pod disruption budgets"), tuple(cluster.pdb_cells(inp))),
     ))
 
 

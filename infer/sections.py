@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import physical, quality, security, techstack
+from . import devops, physical, quality, security, techstack
 from .inputs import Inputs
 from .view import SectionView
 
 SECTIONS: dict[str, Callable[[Inputs], SectionView]] = {
+    "6.1.1": devops.backend_stack,
     "7.1.2": physical.cloud_provider,
     "7.2.1": physical.compute,
     "7.2.2": physical.network,
@@ -21,11 +22,16 @@ SECTIONS: dict[str, Callable[[Inputs], SectionView]] = {
     "8.4.1": techstack.logging,
     "8.4.2": techstack.monitoring,
     "8.4.3": techstack.tracing,
+    "10.1.1": devops.ci,
+    "10.1.2": devops.cd,
+    "10.2.1": devops.kubernetes_setup,
+    "10.2.2": devops.charts,
     "11.2.1": security.identity,
     "11.2.2": security.data_security,
     "12.1.1": quality.caching,
     "12.2.1": quality.autoscaling,
     "12.2.2": quality.load_balancing,
+    "12.3.1": quality.resilience,
     "12.3.2": quality.disaster_recovery,
 }
 

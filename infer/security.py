@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import cluster
 from .inputs import Inputs, evidence_of, truthy
 from .view import Bullet, Cell, SectionView
 
@@ -39,6 +40,7 @@ def identity(inp: Inputs) -> SectionView:
             prefix = f"{deployment}: " if len(inp.deployments) > 1 else ""
             model.append(Cell(prefix + t(f"역할 할당 {len(mine)}개", f"{len(mine)} role assignments")
                               + (f" ({', '.join(roles)})" if roles else ""), evidence_of(mine)[:3]))
+    model += cluster.identity_cells(inp)
     return SectionView("11.2.1", (
         Bullet(t("ID 제공자", "Identity provider"), tuple(idp)),
         Bullet(t("토큰 전략", "Token strategy"), tuple(tokens)),
@@ -57,6 +59,7 @@ def data_security(inp: Inputs) -> SectionView:
                              ("network_default", t("네트워크 기본 동작 {}", "network default action {}"))])
             for c in inp.of("key_vault")]
     keys += [inp.describe(c, [("rotation", t("순환 {}", "rotation {}"))]) for c in inp.of("kms", "key")]
+    keys += cluster.secret_store_cells(inp)
     return SectionView("11.2.2", (
         Bullet(t("암호화 전략", "Encryption"), tuple(encryption)),
         Bullet(t("키 관리", "Key management"), tuple(keys)),

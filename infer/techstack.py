@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .components import Component
+from . import cluster
 from .inputs import Inputs
 from .view import Bullet, Cell, SectionView, Table, not_detected
 
@@ -14,8 +15,8 @@ def api_gateway(inp: Inputs) -> SectionView:
     products = tuple(inp.describe(c, [("sku", "SKU {}"), ("kind", "{}")]) for c in gateways)
     return SectionView("8.1.1", (
         Bullet(t("제품", "Product"), products),
-        Bullet(t("주요 기능", "Main functions"), ()),
-        Bullet(t("설정 전략", "Configuration"), ()),
+        Bullet(t("인그레스 컨트롤러", "Ingress controller"), tuple(cluster.ingress_controllers(inp))),
+        Bullet(t("인그레스 / 라우팅", "Ingress / routing"), tuple(cluster.ingress_cells(inp))),
     ))
 
 
@@ -25,7 +26,7 @@ def service_mesh(inp: Inputs) -> SectionView:
     meshes = tuple(inp.describe(c, [("service_mesh", t("AKS 서비스 메시 애드온 {}", "AKS service mesh add-on {}"))])
                    for c in inp.of("k8s_cluster") if c.value("service_mesh") is not None)
     return SectionView("8.1.2", (
-        Bullet(t("제품", "Product"), meshes),
+        Bullet(t("제품", "Product"), meshes + tuple(cluster.mesh_cells(inp))),
         Bullet(t("적용 범위", "Scope"), ()),
         Bullet(t("트래픽 관리", "Traffic management"), ()),
     ))
@@ -42,8 +43,11 @@ def databases(inp: Inputs) -> SectionView:
     rows: list[tuple[Cell, ...]] = []
     for category, purpose, kind in purposes:
         found = inp.of(category)
+        in_cluster = cluster.store_rows(inp, category, purpose, kind)
+        rows.extend(in_cluster)
         if not found:
-            rows.append((Cell(purpose), Cell(not_detected(inp.lang)), Cell(kind), Cell("-")))
+            if not in_cluster:
+                rows.append((Cell(purpose), Cell(not_detected(inp.lang)), Cell(kind), Cell("-")))
             continue
         for c in found:
             features = inp.describe(c, _FEATURES.get(category, []))
@@ -51,6 +55,9 @@ def databases(inp: Inputs) -> SectionView:
             text = features.text
             if names:
                 text += t(f"; 데이터베이스 {len(names)}개: ", f"; {len(names)} databases: ") + ", ".join(names)
+            users = sorted({f"{w.set}: {w.name}" if len(inp.k8s_sets) > 1 else w.name for w, _ in cluster.users_of(inp, [c.name])})
+            if users:
+                text += t("; 사용 워크로드: ", "; used by workloads: ") + ", ".join(users)
             db_kind = kind.split(" / ")[0] if category == "database" and "SQL" in c.product else kind
             rows.append((Cell(purpose), Cell(f"{c.product}"), Cell(db_kind), Cell(text, features.evidence, features.unresolved)))
     headers = (t("용도", "Purpose"), t("데이터베이스", "Database"), t("타입", "Type"), t("특징", "Characteristics"))
@@ -91,8 +98,12 @@ def messaging(inp: Inputs) -> SectionView:
             extra += t("; 토픽: ", "; topics: ") + ", ".join(tp)
         queues.append(Cell(cell.text + extra, cell.evidence, cell.unresolved))
     queues += [inp.describe(c, [("fifo", "FIFO {}")]) for c in inp.of("queue") if c.type.startswith("aws_")]
+    queues += cluster.observability_cells(inp, "messaging")
     streaming = [inp.describe(c, [("sku", "SKU {}"), ("capacity", t("용량 {}", "capacity {}")), ("shards", "shards {}")])
                  for c in inp.of("event_streaming")]
+    streaming += cluster.observability_cells(inp, "event_streaming")
+    streaming += [Cell(f"Strimzi Kafka `{o.name}`", (o.loc(),)) for s in inp.k8s_sets for o in s.of("Kafka")
+                  if o.api_version.startswith("kafka.strimzi.io")]
     streaming += [inp.describe(c, []) for c in inp.of("event_routing")]
     streaming += [inp.describe(c, []) for c in inp.of("topic") if c.type == "aws_sns_topic"]
     return SectionView("8.3.1", (
@@ -112,9 +123,11 @@ def storage(inp: Inputs) -> SectionView:
     files = [inp.describe(c, [("quota", "{} GB"), ("tier", "{}")]) for c in inp.of("file_storage")]
     registries = [inp.describe(c, [("sku", "SKU {}"), ("georeplication", t("지역 복제 {}", "geo-replicated to {}"))])
                   for c in inp.of("registry")]
+    objects += cluster.observability_cells(inp, "object_storage")
+    blocks += cluster.storage_cells(inp)
     return SectionView("8.3.2", (
         Bullet(t("객체 스토리지", "Object storage"), tuple(objects)),
-        Bullet(t("블록 스토리지", "Block storage"), tuple(blocks)),
+        Bullet(t("블록 스토리지 (영구 볼륨 포함)", "Block storage (persistent volumes included)"), tuple(blocks)),
         Bullet(t("파일 스토리지", "File storage"), tuple(files)),
         Bullet(t("컨테이너 레지스트리", "Container registry"), tuple(registries)),
     ))
@@ -132,8 +145,10 @@ def logging(inp: Inputs) -> SectionView:
             prefix = f"{deployment}: " if len(inp.deployments) > 1 else ""
             collection.append(Cell(prefix + t(f"진단 설정 {len(mine)}개", f"{len(mine)} diagnostic settings"),
                                    tuple(c.loc for c in mine)[:3]))
+    collection += cluster.observability_cells(inp, "log_shipper")
     stores = [inp.describe(c, [("sku", "SKU {}"), ("retention_days", t("보존 {}일", "retention {} days"))])
               for c in inp.of("log_workspace")]
+    stores += cluster.observability_cells(inp, "logs")
     return SectionView("8.4.1", (
         Bullet(t("로그 수집", "Log collection"), tuple(collection)),
         Bullet(t("로그 저장", "Log storage"), tuple(stores)),
@@ -147,7 +162,9 @@ def monitoring(inp: Inputs) -> SectionView:
     metrics = [inp.describe(c, []) for c in inp.of("prometheus")]
     metrics += [inp.describe(c, [("monitor_metrics", t("AKS 메트릭 애드온 {}", "AKS metrics add-on {}"))])
                 for c in inp.of("k8s_cluster") if c.prop("monitor_metrics") is not None]
+    metrics += cluster.observability_cells(inp, "metrics") + cluster.monitor_objects(inp)
     visual = [inp.describe(c, [("sku", "SKU {}")]) for c in inp.of("grafana")]
+    visual += cluster.observability_cells(inp, "dashboards")
     alerts = [inp.describe(c, [("severity", "severity {}"), ("metric", "{}")]) for c in inp.of("alert")]
     alerts += [inp.describe(c, []) for c in inp.of("action_group")]
     alerts += [Cell(f"{d.deployment}: " + t(f"{d.address} 배포 안 함 ({d.reason})", f"{d.address} not deployed ({d.reason})"), (d.loc,))
@@ -164,6 +181,7 @@ def tracing(inp: Inputs) -> SectionView:
     """8.4.3: APM and tracing services and their sampling settings."""
     t = inp.t
     tools = [inp.describe(c, [("kind", "{}"), ("workspace", t("작업 영역 {}", "workspace {}"))]) for c in inp.of("apm")]
+    tools += cluster.observability_cells(inp, "tracing", "telemetry")
     sampling = [inp.describe(c, [("sampling", t("샘플링 {}%", "sampling {}%"))]) for c in inp.of("apm") if c.prop("sampling")]
     return SectionView("8.4.3", (
         Bullet(t("추적 도구", "Tracing tool"), tuple(tools)),

@@ -116,4 +116,5 @@ def test_markdown_and_marker_injection_is_escaped(tree: Tree) -> None:
     text = document(root)
     assert "<script>" not in text and "a\\|b&lt;!-- archinfer:end" in text
     from archinfer.merge import parse_regions
-    assert len(parse_regions(text)) == 19
+    from archinfer.infer.sections import SECTIONS
+    assert len(parse_regions(text)) == len(SECTIONS) + 1

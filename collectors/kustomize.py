@@ -1,0 +1,2559 @@
+"""Build kustomize overlays in-process, object for object as `kubectl kustomize` (kustomize v5) would, without running anything."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import posixpath
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from typing import Any
+
+import yaml
+
+from ..model import Diagnostic, Loc, Severity
+from .yamlload import YamlDoc, YamlError, load_documents
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+Path = tuple[str | int, ...]
+ReadText = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class BuiltObject:
+    """One object of the build output, with the document (or generator entry) it came from."""
+
+    data: dict[str, Any]
+    origin: Loc
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The objects one kustomization folder builds to, in kubectl's order, and what the build read and reported."""
+
+    overlay: str
+    objects: tuple[BuiltObject, ...]
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def is_kustomization(path: str) -> bool:
+    """Whether the file is a kustomization file (by name, as kustomize finds them)."""
+    return posixpath.basename(path) in KUSTOMIZATION_NAMES
+
+
+def build(overlay: str, read_text: ReadText) -> BuildResult:
+    """Build the kustomization in folder `overlay` (relative to the scanned root) as `kubectl kustomize` would."""
+    ctx = _Ctx(read_text)
+    root = _norm_dir(overlay)
+    resources: list[_Res] = []
+    kust = _load_kust(ctx, root, None)
+    if kust is not None:
+        _accumulate(ctx, kust, resources, (root,))
+        _add_hash_suffixes(resources)
+        _fix_name_references(ctx, kust, resources)
+        resources = _sorted(ctx, kust, [r for r in resources if not _is_local_config(r)])
+    objects = tuple(_built(res) for res in resources)
+    return BuildResult(root or ".", objects, tuple(sorted(ctx.files)), tuple(ctx.diagnostics))
+
+
+def referenced_dirs(overlays: Iterable[str], read_text: ReadText) -> set[str]:
+    """Folders that the given kustomizations (or those they use, transitively) use as a base, component or resource."""
+    ctx = _Ctx(read_text)
+    found: set[str] = set()
+    seen: set[str] = set()
+    todo = [_norm_dir(o) for o in overlays]
+    while todo:
+        folder = todo.pop()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        kust = _load_kust(ctx, folder, None)
+        if kust is None:
+            continue
+        for field_name in ("resources", "bases", "components"):
+            for _, entry in _str_entries(ctx, kust, field_name, report=False):
+                target = _join(folder, entry)
+                if _is_remote(entry) or target is None or ctx.read(target) is not None:
+                    continue
+                if _find_kust_file(ctx, target) is not None:
+                    found.add(target or ".")
+                    todo.append(target)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Build state, files and paths
+
+
+@dataclass
+class _Ctx:
+    """Per-build state (mutable on purpose): how to read files, which were read, what went wrong."""
+
+    read_text: ReadText
+    files: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, loc: Loc, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.diagnostics.append(Diagnostic(loc, severity, message))
+
+    def read(self, path: str) -> str | None:
+        """The file's text, or None when it cannot be read (callers decide whether that is a problem)."""
+        try:
+            text = self.read_text(path)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        self.files.add(path)
+        return text
+
+    def read_or_report(self, path: str | None, loc: Loc, what: str) -> str | None:
+        if path is None:
+            self.report(loc, f"{what} is outside the scanned folder")
+            return None
+        try:
+            text = self.read_text(path)
+        except UnicodeDecodeError:
+            self.report(loc, f"{what} '{path}' is not UTF-8 text: not read")
+            return None
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or "cannot be read"
+            self.report(loc, f"{what} '{path}' cannot be read ({reason})")
+            return None
+        self.files.add(path)
+        return text
+
+
+def _norm_dir(folder: str) -> str:
+    """A folder relative to the root as a normalised POSIX path; the root itself is ''."""
+    norm = posixpath.normpath(folder.replace("\\", "/").strip("/") or ".")
+    return "" if norm == "." else norm
+
+
+def _join(folder: str, rel: str) -> str | None:
+    """`rel` resolved against `folder`, or None when it leaves the scanned root (or is absolute)."""
+    if rel.startswith("/"):
+        return None
+    norm = posixpath.normpath(posixpath.join(folder or ".", rel))
+    if norm == ".." or norm.startswith("../"):
+        return None
+    return "" if norm == "." else norm
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether `path` is in or below `folder`: kustomize only loads files there (LoadRestrictionsRootOnly)."""
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
+def _is_remote(entry: str) -> bool:
+    """Whether kustomize would fetch `entry` from the network (a git repository or an HTTP(S) file)."""
+    text = entry.strip()
+    if text.lower().startswith("git::"):
+        text = text[5:]
+    lower = text.lower()
+    if lower.startswith(("ssh://", "https://", "http://", "file://", "github.com/", "github.com:")):
+        return True
+    return re.match(r"^[a-zA-Z][a-zA-Z0-9-]*@", text) is not None
+
+
+def _contains_root(candidate: str, root: str) -> bool:
+    """Whether folder `candidate` is `root` or one of its ancestors (kustomize's cycle check)."""
+    return not candidate or root == candidate or root.startswith(candidate + "/")
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML: resources are read as kustomize reads them (go-yaml v3, YAML 1.2 scalars)
+
+
+class _Stamp(str):
+    """A timestamp scalar: go-yaml turns it into RFC 3339 text, but annotations keep the text as written."""
+
+    raw: str
+
+    def __new__(cls, value: str, raw: str) -> _Stamp:
+        obj = super().__new__(cls, value)
+        obj.raw = raw
+        return obj
+
+
+_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_GO_INT = re.compile(r"^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:([Tt])|[ ])(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?)?$")
+_SPECIAL_FLOATS = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "+.Inf": math.inf,
+                   "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+                   ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan}
+
+
+def _go_timestamp(text: str) -> str | None:
+    """go-yaml v3 decodes these plain scalars as time.Time, which JSON writes as RFC 3339."""
+    m = _TIMESTAMP.match(text)
+    if m is None or (m.group(4) and not m.group(9)) or (m.group(9) and not m.group(4)):
+        return None
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    hour, minute, second = (int(m.group(i)) if m.group(i) else 0 for i in (5, 6, 7))
+    try:
+        stamp = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    frac = (m.group(8) or "")[:9].rstrip("0")
+    zone = m.group(9) or "Z"
+    if zone not in ("Z", "+00:00", "-00:00"):
+        sign = 1 if zone[0] == "+" else -1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        stamp = stamp.replace(tzinfo=timezone(sign * offset))
+        zone = zone if offset else "Z"
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}" if frac else "") + zone
+
+
+def _go_scalar(text: str) -> Any:
+    """A plain scalar starting with a digit, sign or dot, resolved as go-yaml v3 resolves it."""
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    if text.startswith("."):
+        try:
+            return float(text) if re.match(r"^\.[0-9]", text) else text
+        except ValueError:
+            return text
+    stamp = _go_timestamp(text)
+    if stamp is not None:
+        return _Stamp(stamp, text)
+    plain = text.replace("_", "")
+    m = _GO_INT.match(plain)
+    if m:
+        digits = m.group(2)
+        base = 16 if digits[:2] in ("0x", "0X") else 8 if digits[:2] in ("0o", "0O") else 2 if digits[:2] in (
+            "0b", "0B") else 8 if digits.startswith("0") and len(digits) > 1 else 10
+        body = digits[2:] if base in (16, 2) or digits[:2] in ("0o", "0O") else digits
+        value = int(body or "0", base)
+        value = -value if m.group(1) == "-" else value
+        if -(2 ** 63) <= value < 2 ** 64:
+            return value
+    if _YAML_FLOAT.match(plain):
+        return float(plain)
+    return text
+
+
+_YAML_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ResourceLoader(_YAML_BASE):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader resolving plain scalars as go-yaml v3 does: kustomize reads resources with it."""
+
+
+_ResourceLoader.yaml_implicit_resolvers = {}
+_ResourceLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_ResourceLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_ResourceLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+_ResourceLoader.add_implicit_resolver("archinfer:go-number", re.compile(r"^[-+.0-9]"), list("-+.0123456789"))
+_ResourceLoader.add_constructor("archinfer:go-number", lambda loader, node: _go_scalar(node.value))
+_ResourceLoader.add_constructor(
+    "tag:yaml.org,2002:bool", lambda loader, node: node.value in ("true", "True", "TRUE"))
+_ResourceLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: _go_scalar(node.value))
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """One YAML document of a resource file: its data (YAML 1.2 scalars), start line and key lines."""
+
+    data: Any
+    line: int
+    lines: dict[Path, int]
+
+
+def _parse_resources(text: str) -> list[_Doc]:
+    """The documents of a resource or patch file; raises YamlError with the failing line."""
+    docs = load_documents(text)
+    loader = _ResourceLoader(text)
+    values: list[Any] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                values.append(loader.construct_document(node))
+    except yaml.YAMLError as exc:
+        raise YamlError(f"cannot parse YAML: {exc}", 0) from None
+    finally:
+        loader.dispose()
+    if len(values) != len(docs):
+        values = [doc.data for doc in docs]
+    return [_Doc(_fresh(value), doc.line, doc.lines) for doc, value in zip(docs, values)]
+
+
+def _fresh(node: Any) -> Any:
+    """A copy sharing nothing: YAML aliases must not make one edit show up in two places."""
+    if isinstance(node, dict):
+        return {key: _fresh(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fresh(value) for value in node]
+    return node
+
+
+def _scalar_text(value: Any) -> str:
+    """The text kyaml reads for a scalar (annotation values, merge keys, data maps)."""
+    if isinstance(value, _Stamp):
+        return value.raw
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _go_float(value)
+    return ""
+
+
+def _go_float(value: float) -> str:
+    """A float written as Go's JSON encoder writes it."""
+    if math.isinf(value) or math.isnan(value):
+        return "+Inf" if value > 0 else "-Inf" if value < 0 else "NaN"
+    if value == int(value) and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return f"{mantissa}e{exp[0] if exp[0] in '+-' else '+'}{exp.lstrip('+-').zfill(2)}"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Kustomization files
+
+
+@dataclass(frozen=True)
+class _Kust:
+    """A kustomization (or component) file: where it is, what it says, and its key lines."""
+
+    folder: str
+    path: str
+    data: Mapping[str, Any]
+    doc: YamlDoc
+
+    def loc(self, *keys: str | int) -> Loc:
+        return Loc(self.path, self.doc.line_of(*keys))
+
+    @property
+    def is_component(self) -> bool:
+        return self.data.get("kind") == "Component"
+
+
+_STR_FIELDS = ("apiVersion", "kind", "namePrefix", "nameSuffix", "namespace")
+_LIST_FIELDS = ("resources", "bases", "components", "patchesStrategicMerge", "patches", "patchesJson6902",
+                "images", "imageTags", "replicas", "labels", "configMapGenerator", "secretGenerator")
+_MAP_FIELDS = ("commonLabels", "commonAnnotations", "generatorOptions", "sortOptions", "metadata")
+_NOT_APPLIED = {
+    "helmCharts": "Helm charts are not rendered",
+    "helmChartInflationGenerator": "Helm charts are not rendered",
+    "helmGlobals": "Helm charts are not rendered",
+    "replacements": "replacements are not supported: not applied",
+    "vars": "vars are not supported: not applied",
+    "crds": "crds (custom name-reference configuration) are not supported: ignored",
+    "configurations": "custom transformer configurations are not supported: ignored",
+    "generators": "generator plugins are not run",
+    "transformers": "transformer plugins are not run",
+    "validators": "validator plugins are not run",
+    "openapi": "custom OpenAPI schemas are not supported: the built-in schema is used",
+    "buildMetadata": "buildMetadata is not supported: ignored",
+}
+
+
+def _find_kust_file(ctx: _Ctx, folder: str) -> tuple[str, str, list[str]] | None:
+    """(path, text, all names found) of the folder's kustomization file, or None."""
+    found: list[tuple[str, str]] = []
+    for name in KUSTOMIZATION_NAMES:
+        path = posixpath.join(folder, name) if folder else name
+        text = ctx.read(path)
+        if text is not None:
+            found.append((path, text))
+    if not found:
+        return None
+    return found[0][0], found[0][1], [p for p, _ in found]
+
+
+def _load_kust(ctx: _Ctx, folder: str, ref: Loc | None) -> _Kust | None:
+    """The folder's kustomization, with a diagnostic (at `ref`, else in the file) for each problem."""
+    where = ref or Loc(posixpath.join(folder, KUSTOMIZATION_NAMES[0]) if folder else KUSTOMIZATION_NAMES[0])
+    located = _find_kust_file(ctx, folder)
+    if located is None:
+        ctx.report(where, f"no kustomization file in '{folder or '.'}'")
+        return None
+    path, text, names = located
+    if len(names) > 1:
+        ctx.report(Loc(path), f"several kustomization files in '{folder or '.'}' ({', '.join(names)}): "
+                              "kustomize refuses to choose; this build uses the first")
+    try:
+        docs = load_documents(text)
+    except YamlError as exc:
+        ctx.report(Loc(path, exc.line), exc.message)
+        return None
+    if not docs or not isinstance(docs[0].data, dict) or not docs[0].data:
+        ctx.report(Loc(path, docs[0].line if docs else 0), "kustomization is empty or not a mapping")
+        return None
+    kust = _Kust(folder, path, docs[0].data, docs[0])
+    _check_fields(ctx, kust)
+    return kust
+
+
+def _check_fields(ctx: _Ctx, kust: _Kust) -> None:
+    """One diagnostic per field kustomize does not know, or that this builder does not apply."""
+    known = set(_STR_FIELDS) | set(_LIST_FIELDS) | set(_MAP_FIELDS) | set(_NOT_APPLIED)
+    for key, value in kust.data.items():
+        if key in _NOT_APPLIED:
+            if value:
+                ctx.report(kust.loc(key), f"{key}: {_NOT_APPLIED[key]}", Severity.WARNING)
+        elif key not in known:
+            ctx.report(kust.loc(key), f"unknown kustomization field '{key}': ignored")
+        elif value is not None and key in _STR_FIELDS and not isinstance(value, str):
+            ctx.report(kust.loc(key), f"'{key}' must be a string: ignored")
+        elif value is not None and key in _LIST_FIELDS and not isinstance(value, list):
+            ctx.report(kust.loc(key), f"'{key}' must be a list: ignored")
+        elif value is not None and key in _MAP_FIELDS and not isinstance(value, dict):
+            ctx.report(kust.loc(key), f"'{key}' must be a mapping: ignored")
+    kind = kust.data.get("kind")
+    if kind not in (None, "Kustomization", "Component"):
+        ctx.report(kust.loc("kind"), "kind should be Kustomization or Component")
+    wanted = "kustomize.config.k8s.io/v1alpha1" if kind == "Component" else "kustomize.config.k8s.io/v1beta1"
+    if kust.data.get("apiVersion") not in (None, wanted):
+        ctx.report(kust.loc("apiVersion"), f"apiVersion should be {wanted}")
+    if all(key in ("apiVersion", "kind") for key in kust.data):
+        ctx.report(kust.loc(), "kustomization is empty")
+
+
+def _str_field(kust: _Kust, key: str) -> str:
+    value = kust.data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _list_field(kust: _Kust, key: str) -> list[Any]:
+    value = kust.data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _map_field(kust: _Kust, key: str) -> dict[str, Any]:
+    value = kust.data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _str_entries(ctx: _Ctx, kust: _Kust, key: str, report: bool = True) -> Iterator[tuple[int, str]]:
+    for i, entry in enumerate(_list_field(kust, key)):
+        if isinstance(entry, str) and entry:
+            yield i, entry
+        elif report:
+            ctx.report(kust.loc(key, i), f"{key} entry {i + 1} is not a path: ignored")
+
+
+def _object_entries(ctx: _Ctx, kust: _Kust, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    for i, entry in enumerate(_list_field(kust, key)):
+        if isinstance(entry, dict):
+            yield i, entry
+        else:
+            ctx.report(kust.loc(key, i), f"{key} entry {i + 1} is not a mapping: ignored")
+
+
+def _string_map(ctx: _Ctx, kust: _Kust, value: Any, *keys: str | int) -> dict[str, str]:
+    """A map of strings from the kustomization; kustomize rejects other values, this build skips them."""
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if isinstance(item, str) and isinstance(key, str):
+            out[key] = item
+        else:
+            ctx.report(kust.loc(*keys, str(key)), f"value of '{key}' must be a string (quote it): ignored")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Resources and their identities
+
+
+_CLUSTER_SCOPED = frozenset(
+    (api, kind) for line in """
+admissionregistration.k8s.io/v1 MutatingWebhookConfiguration ValidatingWebhookConfiguration
+admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration ValidatingWebhookConfiguration
+apiextensions.k8s.io/v1 CustomResourceDefinition
+apiextensions.k8s.io/v1beta1 CustomResourceDefinition
+apiregistration.k8s.io/v1 APIService
+apiregistration.k8s.io/v1beta1 APIService
+certificates.k8s.io/v1 CertificateSigningRequest
+certificates.k8s.io/v1beta1 CertificateSigningRequest
+flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema PriorityLevelConfiguration
+networking.k8s.io/v1 IngressClass
+networking.k8s.io/v1beta1 IngressClass
+node.k8s.io/v1 RuntimeClass
+node.k8s.io/v1beta1 RuntimeClass
+policy/v1beta1 PodSecurityPolicy
+rbac.authorization.k8s.io/v1 ClusterRole ClusterRoleBinding
+rbac.authorization.k8s.io/v1beta1 ClusterRole ClusterRoleBinding
+scheduling.k8s.io/v1 PriorityClass
+scheduling.k8s.io/v1beta1 PriorityClass
+storage.k8s.io/v1 CSIDriver CSINode StorageClass VolumeAttachment
+storage.k8s.io/v1beta1 CSIDriver CSINode StorageClass VolumeAttachment
+v1 ComponentStatus Namespace Node NodeProxyOptions PersistentVolume
+""".strip().splitlines() for api in [line.split()[0]] for kind in line.split()[1:])
+
+_NOT_NAMESPACED = "_non_namespaceable_"
+
+
+def _split_api(api_version: str) -> tuple[str, str]:
+    group, _, version = api_version.rpartition("/")
+    return group, version
+
+
+@dataclass(frozen=True)
+class _Id:
+    """kustomize's ResId: group, version, kind, name and namespace."""
+
+    group: str
+    version: str
+    kind: str
+    name: str
+    namespace: str
+
+    @property
+    def cluster_scoped(self) -> bool:
+        api = f"{self.group}/{self.version}" if self.group else self.version
+        return (api, self.kind) in _CLUSTER_SCOPED
+
+    def effective_ns(self) -> str:
+        if self.cluster_scoped:
+            return _NOT_NAMESPACED
+        return "default" if self.namespace in ("", "default") else self.namespace
+
+    def equals(self, other: _Id) -> bool:
+        return (self.effective_ns() == other.effective_ns() and self.name == other.name
+                and (self.group, self.version, self.kind) == (other.group, other.version, other.kind))
+
+    def selected_by(self, group: str, version: str, kind: str) -> bool:
+        return ((not group or group == self.group) and (not version or version == self.version)
+                and (not kind or kind == self.kind))
+
+
+@dataclass(eq=False)
+class _Res:
+    """A resource being built; transformers change it in place, as kustomize changes its resource map."""
+
+    data: dict[str, Any]
+    origin: Loc
+    src_lines: Mapping[Path, int] = field(default_factory=dict)
+    index: dict[int, tuple[Any, Path]] = field(default_factory=dict)
+    prev: list[tuple[str, str, str]] = field(default_factory=list)  # (name, namespace, kind) before renames
+    prefixes: list[str] = field(default_factory=list)
+    suffixes: list[str] = field(default_factory=list)
+    behavior: str = ""
+    needs_hash: bool = False
+
+
+def _new_res(data: dict[str, Any], origin: Loc, lines: Mapping[Path, int]) -> _Res:
+    index: dict[int, tuple[Any, Path]] = {}
+    _index_nodes(data, (), index)
+    return _Res(data, origin, lines, index)
+
+
+def _index_nodes(node: Any, path: Path, index: dict[int, tuple[Any, Path]]) -> None:
+    """Remember each mapping and list of a document by identity, so lines survive edits that move them."""
+    if isinstance(node, dict):
+        index[id(node)] = (node, path)
+        for key, value in node.items():
+            _index_nodes(value, path + (_key_text(key),), index)
+    elif isinstance(node, list):
+        index[id(node)] = (node, path)
+        for i, value in enumerate(node):
+            _index_nodes(value, path + (i,), index)
+
+
+def _key_text(key: Any) -> str:
+    return key if isinstance(key, str) else _scalar_text(key) or str(key)
+
+
+def _meta(data: dict[str, Any]) -> dict[str, Any]:
+    meta = data.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _text_of(mapping: Mapping[str, Any], key: str) -> str:
+    value = mapping.get(key)
+    return _scalar_text(value) if value is not None else ""
+
+
+def _kind(res: _Res) -> str:
+    return _text_of(res.data, "kind")
+
+
+def _name(res: _Res) -> str:
+    return _text_of(_meta(res.data), "name")
+
+
+def _namespace(res: _Res) -> str:
+    return _text_of(_meta(res.data), "namespace")
+
+
+def _gvk(res: _Res) -> tuple[str, str, str]:
+    group, version = _split_api(_text_of(res.data, "apiVersion"))
+    return group, version, _kind(res)
+
+
+def _cur_id(res: _Res) -> _Id:
+    group, version, kind = _gvk(res)
+    return _Id(group, version, kind, _name(res), _namespace(res))
+
+
+def _prev_ids(res: _Res) -> list[_Id]:
+    group, version, _ = _gvk(res)
+    return [_Id(group, version, kind, name, ns) for name, ns, kind in res.prev]
+
+
+def _org_id(res: _Res) -> _Id:
+    prev = _prev_ids(res)
+    return prev[0] if prev else _cur_id(res)
+
+
+def _any_id_matches(res: _Res, test: Callable[[_Id], bool]) -> bool:
+    return any(test(i) for i in _prev_ids(res) + [_cur_id(res)])
+
+
+def _store_prev(res: _Res) -> None:
+    cur = _cur_id(res)
+    res.prev.append((cur.name, cur.effective_ns(), cur.kind))
+
+
+def _set_meta(res: _Res, key: str, value: str) -> None:
+    meta = res.data.get("metadata")
+    if not isinstance(meta, dict):
+        meta = res.data["metadata"] = {}
+    if value:
+        meta[key] = value
+    else:
+        meta.pop(key, None)
+
+
+def _labels(data: dict[str, Any]) -> dict[str, str]:
+    labels = _meta(data).get("labels")
+    return {_key_text(k): _scalar_text(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+
+def _annotations(data: dict[str, Any]) -> dict[str, str]:
+    annotations = _meta(data).get("annotations")
+    if not isinstance(annotations, dict):
+        return {}
+    return {_key_text(k): _scalar_text(v) for k, v in annotations.items()}
+
+
+def _set_string_map(data: dict[str, Any], key: str, values: dict[str, str]) -> None:
+    """kyaml's SetLabels/SetAnnotations: the field is rewritten as strings, and dropped when empty."""
+    meta = data.get("metadata")
+    if not isinstance(meta, dict):
+        meta = data["metadata"] = {}
+    meta.pop(key, None)
+    if values:
+        meta[key] = {k: values[k] for k in sorted(values)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Accumulating a kustomization: resources, generators, components, then transformers
+
+
+def _accumulate(ctx: _Ctx, kust: _Kust, resmap: list[_Res], chain: tuple[str, ...]) -> None:
+    """kustomize's accumulateTarget: a component adds to its parent's `resmap`, a kustomization to its own."""
+    entries = [("resources", i, e) for i, e in _str_entries(ctx, kust, "resources")]
+    entries += [("bases", i, e) for i, e in _str_entries(ctx, kust, "bases")]
+    for key, i, entry in entries:
+        _accumulate_resource(ctx, kust, key, i, entry, resmap, chain)
+    _run_generators(ctx, kust, resmap)
+    for i, entry in _str_entries(ctx, kust, "components"):
+        _accumulate_component(ctx, kust, i, entry, resmap, chain)
+    _run_transformers(ctx, kust, resmap)
+
+
+def _accumulate_resource(ctx: _Ctx, kust: _Kust, key: str, i: int, entry: str, resmap: list[_Res],
+                         chain: tuple[str, ...]) -> None:
+    loc = kust.loc(key, i)
+    if _is_remote(entry):
+        ctx.report(loc, f"remote resource not fetched: {entry}", Severity.WARNING)
+        return
+    path = _join(kust.folder, entry)
+    if path is None:
+        ctx.report(loc, f"resource '{entry}' is outside the scanned folder")
+        return
+    text = ctx.read(path)
+    if text is not None:
+        if not _within(path, kust.folder):
+            ctx.report(loc, f"resource file '{entry}' is outside the kustomization's folder: "
+                            "kustomize refuses to load it")
+            return
+        _append_all(ctx, resmap, _resources_from(ctx, path, text, loc), loc)
+        return
+    sub = _enter(ctx, path, loc, chain, component=False)
+    if sub is not None:
+        sub_map: list[_Res] = []
+        _accumulate(ctx, sub, sub_map, chain + (path,))
+        _append_all(ctx, resmap, sub_map, loc)
+
+
+def _accumulate_component(ctx: _Ctx, kust: _Kust, i: int, entry: str, resmap: list[_Res],
+                          chain: tuple[str, ...]) -> None:
+    loc = kust.loc("components", i)
+    if _is_remote(entry):
+        ctx.report(loc, f"remote resource not fetched: {entry}", Severity.WARNING)
+        return
+    path = _join(kust.folder, entry)
+    if path is None:
+        ctx.report(loc, f"component '{entry}' is outside the scanned folder")
+        return
+    sub = _enter(ctx, path, loc, chain, component=True)
+    if sub is not None:
+        _accumulate(ctx, sub, resmap, chain + (path,))
+
+
+def _enter(ctx: _Ctx, path: str, loc: Loc, chain: tuple[str, ...], component: bool) -> _Kust | None:
+    """The kustomization of a folder used as a base or component, after kustomize's checks."""
+    if _find_kust_file(ctx, path) is None:
+        what = "component" if component else "resource"
+        ctx.report(loc, f"{what} '{path or '.'}' not found: no such file, and no kustomization in such a folder")
+        return None
+    for root in chain:
+        if _contains_root(path, root):
+            ctx.report(loc, f"cycle: '{path or '.'}' contains '{root or '.'}', which is already being built")
+            return None
+    sub = _load_kust(ctx, path, loc)
+    if sub is None:
+        return None
+    if component and not sub.is_component:
+        ctx.report(loc, f"'{path}' is used as a component but its kind is not Component: not applied")
+        return None
+    if not component and sub.is_component:
+        ctx.report(loc, f"'{path}' is a Component: list it under components, not resources: not applied")
+        return None
+    return sub
+
+
+def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
+    """The resources of one file, Lists unwrapped (after the other documents, as kustomize queues them)."""
+    try:
+        docs = _parse_resources(text)
+    except YamlError as exc:
+        ctx.report(loc, f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
+        return []
+    queue: deque[tuple[Any, Loc, Mapping[Path, int]]] = deque(
+        (doc.data, Loc(path, doc.line), doc.lines) for doc in docs)
+    out: list[_Res] = []
+    while queue:
+        data, origin, lines = queue.popleft()
+        if data is None or data == {}:
+            continue
+        problem = _resource_problem(data)
+        if problem:
+            ctx.report(loc, f"{origin}: {problem}: not built")
+            continue
+        kind = _text_of(data, "kind")
+        if kind.endswith("List") and "items" in data:
+            queue.extend(_list_items(ctx, data, origin, lines, loc))
+            continue
+        out.append(_new_res(data, origin, lines))
+    return out
+
+
+def _resource_problem(data: Any) -> str:
+    if not isinstance(data, dict):
+        return "document is not a mapping"
+    if not _text_of(data, "kind"):
+        return "missing kind"
+    if not _text_of(data, "kind").endswith("List") and not _text_of(_meta(data), "name"):
+        return "missing metadata.name"
+    return ""
+
+
+def _list_items(ctx: _Ctx, data: dict[str, Any], origin: Loc, lines: Mapping[Path, int],
+                loc: Loc) -> Iterator[tuple[Any, Loc, Mapping[Path, int]]]:
+    items = data.get("items")
+    if items is None:
+        return
+    if not isinstance(items, list):
+        ctx.report(loc, f"{origin}: items of a {data.get('kind')} must be a list: not built")
+        return
+    for i, item in enumerate(items):
+        item_lines = {k[2:]: v for k, v in lines.items() if k[:2] == ("items", i)}
+        yield item, Loc(origin.path, lines.get(("items", i), origin.line)), item_lines
+
+
+def _append_all(ctx: _Ctx, resmap: list[_Res], new: list[_Res], loc: Loc) -> None:
+    """Add resources; kustomize refuses a second resource with the same id."""
+    for res in new:
+        cur = _cur_id(res)
+        twin = next((r for r in resmap if _cur_id(r).equals(cur)), None)
+        if twin is not None:
+            ctx.report(loc, f"{cur.kind} '{cur.name}' from {res.origin} is already built "
+                            f"(from {twin.origin}): the second is dropped")
+            continue
+        resmap.append(res)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generators: configMapGenerator and secretGenerator
+
+
+_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+_DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+
+
+def _run_generators(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    options = _map_field(kust, "generatorOptions")
+    for key, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
+        for i, args in _object_entries(ctx, kust, key):
+            res = _generate(ctx, kust, key, i, args, kind, options)
+            if res is not None:
+                _absorb(ctx, resmap, res, kust.loc(key, i))
+
+
+def _generate(ctx: _Ctx, kust: _Kust, key: str, i: int, args: dict[str, Any], kind: str,
+              global_options: dict[str, Any]) -> _Res | None:
+    loc = kust.loc(key, i)
+    name = args.get("name")
+    if not isinstance(name, str) or not name:
+        ctx.report(loc, f"{key} entry {i + 1} has no name: not generated")
+        return None
+    pairs = _generator_pairs(ctx, kust, args, loc)
+    if pairs is None:
+        return None
+    data: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "metadata": {"name": name}}
+    namespace = args.get("namespace")
+    if isinstance(namespace, str) and namespace:
+        data["metadata"]["namespace"] = namespace
+    if kind == "Secret":
+        secret_type = args.get("type")
+        data["type"] = secret_type if isinstance(secret_type, str) and secret_type else "Opaque"
+        data["data"] = {k: _base64(v) for k, v in sorted(pairs.items())}
+    elif pairs:
+        data["data"] = {k: pairs[k] for k in sorted(pairs)}
+    options = _merged_options(args.get("options"), global_options)
+    for field_name, option in (("labels", "labels"), ("annotations", "annotations")):
+        values = options.get(option)
+        if isinstance(values, dict) and values:
+            data["metadata"][field_name] = {_key_text(k): _scalar_text(v) for k, v in sorted(values.items())}
+    if options.get("immutable") is True:
+        data["immutable"] = True
+    res = _Res(data, loc)
+    behavior = args.get("behavior")
+    res.behavior = behavior if behavior in ("create", "merge", "replace") else "unspecified"
+    res.needs_hash = options.get("disableNameSuffixHash") is not True
+    return res
+
+
+def _merged_options(local: Any, global_options: dict[str, Any]) -> dict[str, Any]:
+    """kustomize's MergeGlobalOptionsIntoLocal: local labels/annotations win, global flags can only turn on."""
+    out = dict(local) if isinstance(local, dict) else {}
+    for key in ("labels", "annotations"):
+        glob = global_options.get(key)
+        if isinstance(glob, dict):
+            mine = out.get(key)
+            out[key] = {**glob, **mine} if isinstance(mine, dict) else dict(glob)
+    for flag in ("disableNameSuffixHash", "immutable"):
+        if global_options.get(flag) is True:
+            out[flag] = True
+    return out
+
+
+def _generator_pairs(ctx: _Ctx, kust: _Kust, args: dict[str, Any], loc: Loc) -> dict[str, str] | None:
+    """Key/value pairs from envs, then literals, then files, as kustomize's kv loader reads them."""
+    pairs: list[tuple[str, str]] = []
+    envs = list(args.get("envs") or []) + ([args["env"]] if isinstance(args.get("env"), str) else [])
+    for source in envs:
+        found = _env_pairs(ctx, kust, source, loc)
+        if found is None:
+            return None
+        pairs += found
+    for literal in args.get("literals") or []:
+        parsed = _literal_pair(literal)
+        if parsed is None:
+            ctx.report(loc, "a literal is not of the form key=value: not generated")
+            return None
+        pairs.append(parsed)
+    for source in args.get("files") or []:
+        found_file = _file_pair(ctx, kust, source, loc)
+        if found_file is None:
+            return None
+        pairs.append(found_file)
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if not _DATA_KEY.match(key) or len(key) > 253:
+            ctx.report(loc, f"invalid data key '{key}': not generated")
+            return None
+        if key in out:
+            ctx.report(loc, f"key '{key}' is repeated: not generated")
+            return None
+        out[key] = value
+    return out
+
+
+def _literal_pair(literal: Any) -> tuple[str, str] | None:
+    text = literal if isinstance(literal, str) else _scalar_text(literal)
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        return None
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return key, value
+
+
+def _env_pairs(ctx: _Ctx, kust: _Kust, source: Any, loc: Loc) -> list[tuple[str, str]] | None:
+    text = _generator_file(ctx, kust, source, loc, "env file")
+    if text is None:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        line = line.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        if not _ENV_NAME.match(key):
+            ctx.report(loc, f"line {number} of env file '{source}' has no valid variable name: not generated")
+            return None
+        pairs.append((key, value))
+    return pairs
+
+
+def _file_pair(ctx: _Ctx, kust: _Kust, source: Any, loc: Loc) -> tuple[str, str] | None:
+    if not isinstance(source, str) or not source:
+        ctx.report(loc, "a files entry is not a path: not generated")
+        return None
+    if source.count("=") > 1 or source.startswith("=") or source.endswith("="):
+        ctx.report(loc, f"files entry '{source}' is not [key=]path: not generated")
+        return None
+    key, _, file_path = source.rpartition("=")
+    text = _generator_file(ctx, kust, file_path, loc, "file")
+    if text is None:
+        return None
+    return key or posixpath.basename(file_path), text
+
+
+def _generator_file(ctx: _Ctx, kust: _Kust, source: Any, loc: Loc, what: str) -> str | None:
+    if not isinstance(source, str) or not source:
+        ctx.report(loc, f"{what} entry is not a path: not generated")
+        return None
+    if _is_remote(source):
+        ctx.report(loc, f"remote resource not fetched: {source}", Severity.WARNING)
+        return None
+    path = _join(kust.folder, source)
+    if path is not None and not _within(path, kust.folder):
+        ctx.report(loc, f"{what} '{source}' is outside the kustomization's folder: kustomize refuses to load it")
+        return None
+    return ctx.read_or_report(path, loc, what)
+
+
+def _base64(value: str) -> str:
+    """kyaml's encodeBase64: standard base64, broken into 70-character lines once it is longer than that."""
+    encoded = base64.b64encode(value.encode("utf-8")).decode("ascii")
+    if len(encoded) < 70:
+        return encoded
+    return "".join(encoded[i:i + 70] + "\n" for i in range(0, len(encoded), 70))
+
+
+def _absorb(ctx: _Ctx, resmap: list[_Res], res: _Res, loc: Loc) -> None:
+    """kustomize's appendReplaceOrMerge: a generated object is added, or merges into/replaces its namesake."""
+    cur = _cur_id(res)
+    matches = [r for r in resmap if _any_id_matches(r, cur.equals)]
+    if not matches:
+        if res.behavior in ("merge", "replace"):
+            ctx.report(loc, f"{cur.kind} '{cur.name}' does not exist: cannot {res.behavior} it")
+            return
+        resmap.append(res)
+        return
+    if len(matches) > 1:
+        ctx.report(loc, f"several objects could take the {res.behavior} of {cur.kind} '{cur.name}'")
+        return
+    old = matches[0]
+    if res.behavior not in ("merge", "replace"):
+        ctx.report(loc, f"{cur.kind} '{cur.name}' already exists: behavior must be merge or replace")
+        return
+    merged = _merged_generated(old, res)
+    resmap[resmap.index(old)] = merged
+
+
+def _merged_generated(old: _Res, new: _Res) -> _Res:
+    """CopyMergeMetaDataFieldsFrom (and for merge, the data maps): build state comes from the old object."""
+    data = new.data
+    _set_string_map(data, "labels", {**_labels(old.data), **_labels(data)})
+    _set_string_map(data, "annotations", {**_annotations(old.data), **_annotations(data)})
+    _set_meta_raw(data, "name", _meta(old.data).get("name"))
+    _set_meta_raw(data, "namespace", _meta(old.data).get("namespace"))
+    origin = new.origin
+    if new.behavior == "merge":
+        for key in ("data", "binaryData"):
+            merged = {**_data_map(old.data, key), **_data_map(data, key)}
+            data.pop(key, None)
+            if merged:
+                data[key] = {k: merged[k] for k in sorted(merged)}
+        origin = old.origin
+    res = _Res(data, origin, old.src_lines if origin == old.origin else {}, {}, list(old.prev),
+               list(old.prefixes), list(old.suffixes), old.behavior, old.needs_hash and new.needs_hash)
+    return res
+
+
+def _set_meta_raw(data: dict[str, Any], key: str, value: Any) -> None:
+    meta = data.setdefault("metadata", {})
+    if value is None or value == "":
+        meta.pop(key, None)
+    else:
+        meta[key] = _scalar_text(value)
+
+
+def _data_map(data: dict[str, Any], key: str) -> dict[str, str]:
+    values = data.get(key)
+    return {_key_text(k): _scalar_text(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Field specs: where kustomize's builtin transformers look (from its builtinpluginconsts)
+
+
+@dataclass(frozen=True)
+class _FieldSpec:
+    """A path in objects of a group/version/kind (empty parts match any); `create` adds missing fields."""
+
+    group: str
+    version: str
+    kind: str
+    path: str
+    create: bool = False
+
+    def matches(self, res: _Res) -> bool:
+        group, version, kind = _gvk(res)
+        return ((not self.kind or self.kind == kind) and (not self.group or self.group == group)
+                and (not self.version or self.version == version))
+
+
+def _specs(text: str) -> tuple[_FieldSpec, ...]:
+    """Parse lines of 'path group:version:kind [+]' ('+' = create when missing)."""
+    out = []
+    for line in text.strip().splitlines():
+        parts = line.split()
+        group, version, kind = parts[1].split(":")
+        out.append(_FieldSpec(group, version, kind, parts[0], len(parts) > 2 and parts[2] == "+"))
+    return tuple(out)
+
+
+_METADATA_LABELS = _specs("""
+metadata/labels :: +
+spec/template/metadata/labels :v1:ReplicationController +
+spec/template/metadata/labels ::Deployment +
+spec/template/metadata/labels ::ReplicaSet +
+spec/template/metadata/labels ::DaemonSet +
+spec/template/metadata/labels apps::StatefulSet +
+spec/volumeClaimTemplates[]/metadata/labels apps::StatefulSet +
+spec/template/metadata/labels batch::Job +
+spec/jobTemplate/metadata/labels batch::CronJob +
+spec/jobTemplate/spec/template/metadata/labels batch::CronJob +
+""")
+
+_SELECTOR_LABELS = _specs("""
+spec/selector :v1:Service +
+spec/selector :v1:ReplicationController +
+spec/selector/matchLabels ::Deployment +
+spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels apps::Deployment
+spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels apps::Deployment
+spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels apps::Deployment
+spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels apps::Deployment
+spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels apps::Deployment
+spec/selector/matchLabels ::ReplicaSet +
+spec/selector/matchLabels ::DaemonSet +
+spec/selector/matchLabels apps::StatefulSet +
+spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels apps::StatefulSet
+spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels apps::StatefulSet
+spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels apps::StatefulSet
+spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels apps::StatefulSet
+spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels apps::StatefulSet
+spec/selector/matchLabels batch::Job
+spec/jobTemplate/spec/selector/matchLabels batch::CronJob
+spec/selector/matchLabels policy::PodDisruptionBudget
+spec/podSelector/matchLabels networking.k8s.io::NetworkPolicy
+spec/ingress/from/podSelector/matchLabels networking.k8s.io::NetworkPolicy
+spec/egress/to/podSelector/matchLabels networking.k8s.io::NetworkPolicy
+""")
+
+_COMMON_LABELS = _SELECTOR_LABELS + _METADATA_LABELS
+
+_COMMON_ANNOTATIONS = _specs("""
+metadata/annotations :: +
+spec/template/metadata/annotations :v1:ReplicationController +
+spec/template/metadata/annotations ::Deployment +
+spec/template/metadata/annotations ::ReplicaSet +
+spec/template/metadata/annotations ::DaemonSet +
+spec/template/metadata/annotations ::StatefulSet +
+spec/template/metadata/annotations batch::Job +
+spec/jobTemplate/metadata/annotations batch::CronJob +
+spec/jobTemplate/spec/template/metadata/annotations batch::CronJob +
+""")
+
+_NAMESPACE_SPECS = _specs("""
+metadata/name ::Namespace +
+spec/service/namespace apiregistration.k8s.io::APIService +
+spec/conversion/webhook/clientConfig/service/namespace apiextensions.k8s.io::CustomResourceDefinition
+""")
+
+_IMAGE_SPECS = _specs("""
+spec/containers[]/image :: +
+spec/initContainers[]/image :: +
+spec/template/spec/containers[]/image :: +
+spec/template/spec/initContainers[]/image :: +
+""")
+
+_REPLICA_SPECS = _specs("""
+spec/replicas ::Deployment +
+spec/replicas ::ReplicationController +
+spec/replicas ::ReplicaSet +
+spec/replicas ::StatefulSet +
+""")
+
+
+def _pod_refs(kinds: str, paths: str) -> str:
+    """Referrer specs for pod-spec fields in each workload kind ('Pod' only in version v1 where marked 'Pod1')."""
+    prefixes = {"Pod": "spec/", "Pod1": "spec/", "PodTemplate": "template/spec/",
+                "CronJob": "spec/jobTemplate/spec/template/spec/"}
+    lines = []
+    for kind in kinds.split():
+        prefix = prefixes.get(kind, "spec/template/spec/")
+        gvk = ":v1:Pod" if kind == "Pod1" else f"::{kind}"
+        lines += [f"{prefix}{path} {gvk}" for path in paths.split()]
+    return "\n".join(lines)
+
+
+_CONFIG_MAP_PATHS = ("volumes/configMap/name containers/env/valueFrom/configMapKeyRef/name "
+                     "initContainers/env/valueFrom/configMapKeyRef/name containers/envFrom/configMapRef/name "
+                     "initContainers/envFrom/configMapRef/name volumes/projected/sources/configMap/name")
+_SECRET_PATHS = ("volumes/secret/secretName containers/env/valueFrom/secretKeyRef/name "
+                 "initContainers/env/valueFrom/secretKeyRef/name containers/envFrom/secretRef/name "
+                 "initContainers/envFrom/secretRef/name imagePullSecrets/name volumes/projected/sources/secret/name")
+_DATA_REFERRERS = "Pod1 PodTemplate Deployment ReplicaSet DaemonSet StatefulSet Job CronJob"
+_POD_REFERRERS = "Pod StatefulSet Deployment ReplicationController CronJob Job DaemonSet"
+
+# (group, version, kind) of the referred object -> the fields that refer to it by name.
+_NAME_REFERENCES: tuple[tuple[tuple[str, str, str], tuple[_FieldSpec, ...]], ...] = tuple(
+    ((target.split(":")[0], target.split(":")[1], target.split(":")[2]), _specs(specs)) for target, specs in (
+        ("::Deployment", "spec/scaleTargetRef/name ::HorizontalPodAutoscaler"),
+        ("::ReplicationController", "spec/scaleTargetRef/name ::HorizontalPodAutoscaler"),
+        ("::ReplicaSet", "spec/scaleTargetRef/name ::HorizontalPodAutoscaler"),
+        ("::StatefulSet", "spec/scaleTargetRef/name ::HorizontalPodAutoscaler"),
+        (":v1:ConfigMap", _pod_refs(_DATA_REFERRERS, _CONFIG_MAP_PATHS) + """
+spec/configSource/configMap ::Node
+rules/resourceNames ::Role
+rules/resourceNames ::ClusterRole
+metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap ::Ingress"""),
+        (":v1:Secret", _pod_refs(_DATA_REFERRERS, _SECRET_PATHS) + """
+spec/tls/secretName ::Ingress
+metadata/annotations/ingress.kubernetes.io\\/auth-secret ::Ingress
+metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret ::Ingress
+metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret ::Ingress
+spec/tls/secretName ::Ingress
+imagePullSecrets/name ::ServiceAccount
+parameters/secretName ::StorageClass
+parameters/adminSecretName ::StorageClass
+parameters/userSecretName ::StorageClass
+parameters/secretRef ::StorageClass
+rules/resourceNames ::Role
+rules/resourceNames ::ClusterRole
+spec/template/spec/containers/env/valueFrom/secretKeyRef/name serving.knative.dev:v1:Service
+spec/azureFile/secretName ::PersistentVolume"""),
+        (":v1:Service", """
+spec/serviceName apps::StatefulSet
+spec/rules/http/paths/backend/serviceName ::Ingress
+spec/backend/serviceName ::Ingress
+spec/rules/http/paths/backend/service/name ::Ingress
+spec/defaultBackend/service/name ::Ingress
+spec/service/name apiregistration.k8s.io::APIService
+webhooks/clientConfig/service admissionregistration.k8s.io::ValidatingWebhookConfiguration
+webhooks/clientConfig/service admissionregistration.k8s.io::MutatingWebhookConfiguration"""),
+        ("rbac.authorization.k8s.io::Role", "roleRef/name rbac.authorization.k8s.io::RoleBinding"),
+        ("rbac.authorization.k8s.io::ClusterRole", """
+roleRef/name rbac.authorization.k8s.io::RoleBinding
+roleRef/name rbac.authorization.k8s.io::ClusterRoleBinding"""),
+        (":v1:ServiceAccount", """
+subjects rbac.authorization.k8s.io::RoleBinding
+subjects rbac.authorization.k8s.io::ClusterRoleBinding
+""" + _pod_refs(_POD_REFERRERS, "serviceAccountName")),
+        (":v1:PersistentVolumeClaim", _pod_refs(_POD_REFERRERS, "volumes/persistentVolumeClaim/claimName")),
+        (":v1:PersistentVolume", "spec/volumeName ::PersistentVolumeClaim\nrules/resourceNames ::ClusterRole"),
+        ("storage.k8s.io:v1:StorageClass", """
+spec/storageClassName ::PersistentVolume
+spec/storageClassName ::PersistentVolumeClaim
+spec/volumeClaimTemplates/spec/storageClassName ::StatefulSet"""),
+        ("scheduling.k8s.io:v1:PriorityClass", _pod_refs(_POD_REFERRERS, "priorityClassName")),
+        # kustomize's config names the group "networking.k8s.io/v1", so this reference never matches.
+        ("networking.k8s.io/v1:v1:IngressClass", "spec/ingressClassName ::Ingress"),
+        ("admissionregistration.k8s.io::ValidatingAdmissionPolicy",
+         "spec/policyName admissionregistration.k8s.io::ValidatingAdmissionPolicyBinding"),
+    ))
+
+
+def _split_path(path: str) -> list[str]:
+    """A field-spec path split on '/', where '\\/' is a literal slash."""
+    parts = re.split(r"(?<!\\)/", path)
+    return [part.replace("\\/", "/") for part in parts if part]
+
+
+class _SpecError(Exception):
+    """A field on a field-spec path is neither a mapping nor a list (kustomize stops the build)."""
+
+
+# A setter gets the container and key (or index) of the node at the end of a field-spec path.
+_Setter = Callable[[Any, Any], None]
+
+
+def _visit_spec(data: dict[str, Any], spec: _FieldSpec, create: str | None, setter: _Setter) -> None:
+    """kustomize's fieldspec filter: walk `spec.path` (through lists), creating what is missing if asked."""
+    holder = {"": data}
+    _visit_parts(holder, "", _split_path(spec.path), spec.create and create is not None, create, setter)
+
+
+def _visit_parts(container: Any, key: Any, parts: list[str], create: bool, leaf_kind: str | None,
+                 setter: _Setter) -> None:
+    if not parts:
+        setter(container, key)
+        return
+    node = container[key]
+    if node is None:
+        return
+    if isinstance(node, list):
+        for i in range(len(node)):
+            _visit_parts(node, i, parts, create, leaf_kind, setter)
+        return
+    if not isinstance(node, dict):
+        raise _SpecError(f"expected a mapping or list on the way to '{parts[0]}'")
+    name = parts[0].removesuffix("[]")
+    is_seq = name != parts[0]
+    if not create or is_seq:
+        if name in node and (len(parts) == 1 or node[name] is not None):
+            _visit_parts(node, name, parts[1:], create, leaf_kind, setter)
+        return
+    if node.get(name) is None:
+        node[name] = {} if len(parts) > 1 or leaf_kind == "map" else None
+    _visit_parts(node, name, parts[1:], create, leaf_kind, setter)
+
+
+def _set_scalar(value: str) -> _Setter:
+    def setter(container: Any, key: Any) -> None:
+        container[key] = value
+    return setter
+
+
+def _set_entry(name: str, value: str) -> _Setter:
+    def setter(container: Any, key: Any) -> None:
+        node = container[key]
+        if node is None:
+            node = container[key] = {}
+        if isinstance(node, dict):
+            node[name] = value
+    return setter
+
+
+# ---------------------------------------------------------------------------------------------
+# Transformers, in kustomize's order
+
+
+def _run_transformers(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    _patch_strategic_merge(ctx, kust, resmap)
+    _patches(ctx, kust, resmap)
+    _namespace_transform(ctx, kust, resmap)
+    _prefix_suffix(kust, resmap)
+    _label_transforms(ctx, kust, resmap)
+    _annotation_transform(ctx, kust, resmap)
+    _patches_json6902(ctx, kust, resmap)
+    _replica_transforms(ctx, kust, resmap)
+    _image_transforms(ctx, kust, resmap)
+
+
+def _transform_each(ctx: _Ctx, loc: Loc, resmap: list[_Res], fn: Callable[[_Res], None]) -> None:
+    for res in resmap:
+        try:
+            fn(res)
+        except _SpecError as exc:
+            ctx.report(loc, f"{_kind(res)} '{_name(res)}': {exc}")
+
+
+def _namespace_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    namespace = _str_field(kust, "namespace")
+    if not namespace:
+        return
+
+    def apply(res: _Res) -> None:
+        _store_prev(res)
+        if not _cur_id(res).cluster_scoped:
+            _set_meta(res, "namespace", namespace)
+        if _kind(res) in ("RoleBinding", "ClusterRoleBinding"):
+            for subject in res.data.get("subjects") or []:
+                if isinstance(subject, dict) and _text_of(subject, "name") == "default":
+                    subject["namespace"] = namespace
+        for spec in _NAMESPACE_SPECS:
+            if spec.matches(res) and (spec.path != "metadata/name" or res.data.get("apiVersion") == "v1"):
+                _visit_spec(res.data, spec, "scalar", _set_scalar(namespace))
+
+    _transform_each(ctx, kust.loc("namespace"), resmap, apply)
+    for res in resmap:
+        cur = _cur_id(res)
+        if sum(1 for r in resmap if _cur_id(r).equals(cur)) > 1:
+            ctx.report(kust.loc("namespace"), f"namespace '{namespace}' makes two objects {cur.kind} '{cur.name}'")
+            break
+
+
+def _prefix_suffix(kust: _Kust, resmap: list[_Res]) -> None:
+    prefix, suffix = _str_field(kust, "namePrefix"), _str_field(kust, "nameSuffix")
+    for res in resmap:
+        org = _org_id(res)
+        # kustomize never renames these kinds (by their original id).
+        if org.kind in ("CustomResourceDefinition", "Namespace") or (
+                org.kind == "APIService" and org.group == "apiregistration.k8s.io"):
+            continue
+        if prefix:
+            res.prefixes.append(prefix)
+            _store_prev(res)
+            _rename(res, prefix + _name(res))
+        if suffix:
+            res.suffixes.append(suffix)
+            _store_prev(res)
+            _rename(res, _name(res) + suffix)
+
+
+def _rename(res: _Res, name: str) -> None:
+    meta = res.data.get("metadata")
+    if isinstance(meta, dict) and "name" in meta:
+        meta["name"] = name
+
+
+def _label_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for i, label in _object_entries(ctx, kust, "labels"):
+        pairs = _string_map(ctx, kust, label.get("pairs"), "labels", i, "pairs")
+        specs = _label_specs(ctx, kust, i, label)
+        _set_map_entries(ctx, kust.loc("labels", i), resmap, pairs, specs)
+    common = _string_map(ctx, kust, kust.data.get("commonLabels"), "commonLabels")
+    _set_map_entries(ctx, kust.loc("commonLabels"), resmap, common, _COMMON_LABELS)
+
+
+def _label_specs(ctx: _Ctx, kust: _Kust, i: int, label: dict[str, Any]) -> tuple[_FieldSpec, ...]:
+    specs: list[_FieldSpec] = []
+    for j, item in enumerate(label.get("fields") or []):
+        spec = _parse_fieldspec(item)
+        if spec is None:
+            ctx.report(kust.loc("labels", i, "fields", j), "a labels field spec needs a path: ignored")
+        else:
+            specs.append(spec)
+    if label.get("includeSelectors") is True:
+        return _merge_specs(specs, _COMMON_LABELS)
+    if label.get("includeTemplates") is True:
+        specs = list(_merge_specs(specs, _METADATA_LABELS))
+    return _merge_specs(specs, (_FieldSpec("", "", "", "metadata/labels", True),))
+
+
+def _parse_fieldspec(item: Any) -> _FieldSpec | None:
+    if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+        return None
+    return _FieldSpec(*(str(item.get(k) or "") for k in ("group", "version", "kind", "path")),
+                      create=item.get("create") is True)
+
+
+def _merge_specs(specs: Iterable[_FieldSpec], more: Iterable[_FieldSpec]) -> tuple[_FieldSpec, ...]:
+    """FsSlice.MergeAll: a spec already covered (same path, selected by the new gvk) is not added twice."""
+    out = list(specs)
+    for spec in more:
+        if not any(s.path == spec.path and (not spec.group or s.group == spec.group)
+                   and (not spec.version or s.version == spec.version)
+                   and (not spec.kind or s.kind == spec.kind) for s in out):
+            out.append(spec)
+    return tuple(out)
+
+
+def _set_map_entries(ctx: _Ctx, loc: Loc, resmap: list[_Res], values: dict[str, str],
+                     specs: Iterable[_FieldSpec]) -> None:
+    if not values:
+        return
+    spec_list = list(specs)
+
+    def apply(res: _Res) -> None:
+        for key in sorted(values):
+            for spec in spec_list:
+                if spec.matches(res):
+                    _visit_spec(res.data, spec, "map", _set_entry(key, values[key]))
+
+    _transform_each(ctx, loc, resmap, apply)
+
+
+def _annotation_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    values = _string_map(ctx, kust, kust.data.get("commonAnnotations"), "commonAnnotations")
+    _set_map_entries(ctx, kust.loc("commonAnnotations"), resmap, values, _COMMON_ANNOTATIONS)
+
+
+def _replica_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for i, entry in _object_entries(ctx, kust, "replicas"):
+        name, count = entry.get("name"), entry.get("count")
+        if not isinstance(name, str) or not isinstance(count, int) or isinstance(count, bool):
+            ctx.report(kust.loc("replicas", i), "replicas entries need a name and an integer count: ignored")
+            continue
+        found = False
+        for spec in _REPLICA_SPECS:
+            for res in resmap:
+                if _any_id_matches(res, lambda i: i.name == name and i.selected_by(
+                        spec.group, spec.version, spec.kind)):
+                    found = True
+                    if spec.matches(res):
+                        _visit_spec(res.data, spec, "scalar", lambda c, k: c.__setitem__(k, count))
+        if not found:
+            ctx.report(kust.loc("replicas", i), f"replicas: no Deployment, ReplicationController, ReplicaSet "
+                                                f"or StatefulSet is named '{name}'")
+
+
+def _image_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for key in ("images", "imageTags"):
+        for i, image in _object_entries(ctx, kust, key):
+            values = {k: image.get(k) for k in ("name", "newName", "newTag", "digest", "tagSuffix")}
+            bad = [k for k, v in values.items() if v is not None and not isinstance(v, str)]
+            if bad or not values["name"]:
+                ctx.report(kust.loc(key, i), f"image entry needs a name and string values ({', '.join(bad)} "
+                                             "must be quoted): ignored")
+                continue
+            update = _image_updater({k: v or "" for k, v in values.items()})
+            for res in resmap:
+                if _kind(res) != "CustomResourceDefinition":
+                    _update_container_images(res.data, update)
+                    for spec in _IMAGE_SPECS:
+                        if spec.matches(res):
+                            _visit_spec(res.data, spec, None, update)
+
+
+def _update_container_images(node: Any, update: _Setter) -> None:
+    """The legacy image filter: every 'containers' and 'initContainers' list anywhere in the object."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _update_container_images(value, update)
+            if key in ("containers", "initContainers") and isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict) and "image" in item:
+                        update(item, "image")
+    elif isinstance(node, list):
+        for item in node:
+            _update_container_images(item, update)
+
+
+def _image_updater(image: dict[str, str]) -> _Setter:
+    try:
+        pattern: re.Pattern[str] | None = re.compile(
+            "^" + image["name"] + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
+    except re.error:
+        pattern = None
+
+    def update(container: Any, key: Any) -> None:
+        value = container[key]
+        if not isinstance(value, str) or pattern is None or not pattern.match(value):
+            return
+        name, tag, digest = _split_image(value)
+        name = image["newName"] or name
+        if image["newTag"] and image["digest"]:
+            tag, digest = image["newTag"], image["digest"]
+        elif image["newTag"]:
+            tag, digest = image["newTag"], ""
+        elif image["digest"]:
+            tag, digest = "", image["digest"]
+        elif image["tagSuffix"]:
+            tag, digest = tag + image["tagSuffix"], ""
+        container[key] = name + (":" + tag if tag else "") + ("@" + digest if digest else "")
+
+    return update
+
+
+def _split_image(image: str) -> tuple[str, str, str]:
+    """kustomize's image.Split: (name, tag, digest), looking for ':' and '@' after the first '/'."""
+    slash = image.find("/")
+    start = slash if slash > 0 else 0
+    search = image[start:]
+    at, colon = search.find("@"), search.find(":")
+    if colon < 0 and at < 0:
+        return image, "", ""
+    if at >= 0 and (at < colon or colon < 0):
+        return image[:at + start], "", image[at + start + 1:]
+    if at >= 0 and colon >= 0:
+        return image[:colon + start], image[colon + start + 1:at + start], image[at + start + 1:]
+    return image[:colon + start], image[colon + start + 1:], ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Patches
+
+
+class _PatchError(Exception):
+    """A patch that kustomize would refuse to apply; the message never quotes values."""
+
+
+def _patch_docs(text: str) -> list[dict[str, Any]] | None:
+    """Strategic-merge patch documents (Lists unwrapped), or None when the text is not resources."""
+    try:
+        docs = _parse_resources(text)
+    except YamlError:
+        return None
+    queue: deque[Any] = deque(doc.data for doc in docs)
+    out: list[dict[str, Any]] = []
+    while queue:
+        data = queue.popleft()
+        if data is None or data == {}:
+            continue
+        if _resource_problem(data):
+            return None
+        if _text_of(data, "kind").endswith("List") and "items" in data:
+            queue.extend(data.get("items") or [])
+            continue
+        out.append(data)
+    return out
+
+
+def _patch_strategic_merge(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for i, entry in _str_entries(ctx, kust, "patchesStrategicMerge"):
+        loc = kust.loc("patchesStrategicMerge", i)
+        inline = _patch_docs(entry)
+        patches = inline if inline else _file_patch_docs(ctx, kust, entry, loc)
+        for patch in patches or []:
+            target = _unique_target(ctx, resmap, patch, loc)
+            if target is not None:
+                _apply_smp_to(ctx, resmap, [target], patch, loc, copy_meta=True)
+
+
+def _file_patch_docs(ctx: _Ctx, kust: _Kust, entry: str, loc: Loc) -> list[dict[str, Any]] | None:
+    text = _patch_file(ctx, kust, entry, loc)
+    if text is None:
+        return None
+    docs = _patch_docs(text)
+    if docs is None:
+        ctx.report(loc, f"patch '{entry}' is not a strategic-merge patch (each document needs kind and name)")
+    return docs
+
+
+def _patch_file(ctx: _Ctx, kust: _Kust, entry: str, loc: Loc) -> str | None:
+    if _is_remote(entry):
+        ctx.report(loc, f"remote resource not fetched: {entry}", Severity.WARNING)
+        return None
+    path = _join(kust.folder, entry)
+    if path is not None and not _within(path, kust.folder):
+        ctx.report(loc, f"patch '{entry}' is outside the kustomization's folder: kustomize refuses to load it")
+        return None
+    return ctx.read_or_report(path, loc, "patch")
+
+
+def _unique_target(ctx: _Ctx, resmap: list[_Res], patch: dict[str, Any], loc: Loc) -> _Res | None:
+    """The one object whose current or previous id is the patch's id (kustomize's GetById)."""
+    group, version = _split_api(_text_of(patch, "apiVersion"))
+    pid = _Id(group, version, _text_of(patch, "kind"), _text_of(_meta(patch), "name"),
+              _text_of(_meta(patch), "namespace"))
+    matches = [r for r in resmap if _any_id_matches(r, pid.equals)]
+    if len(matches) != 1:
+        ctx.report(loc, f"no unique target for patch of {pid.kind} '{pid.name}' "
+                        f"({len(matches)} objects match): not applied")
+        return None
+    return matches[0]
+
+
+def _patches(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for i, entry in _object_entries(ctx, kust, "patches"):
+        loc = kust.loc("patches", i)
+        text = _patch_text(ctx, kust, entry, loc)
+        if text is None:
+            continue
+        options = entry.get("options") if isinstance(entry.get("options"), dict) else {}
+        target = entry.get("target")
+        smp = _patch_docs(text)
+        if smp:
+            _apply_patch_entry(ctx, resmap, smp, target, options or {}, loc)
+            continue
+        ops = _json_ops(text)
+        if ops is None:
+            ctx.report(loc, "patch is neither a strategic-merge patch nor a JSON 6902 patch: not applied")
+        elif not isinstance(target, dict):
+            ctx.report(loc, "a JSON 6902 patch needs a target: not applied")
+        else:
+            _apply_json_patch(ctx, resmap, ops, target, loc, store_prev=True)
+
+
+def _patch_text(ctx: _Ctx, kust: _Kust, entry: dict[str, Any], loc: Loc) -> str | None:
+    path, patch = entry.get("path"), entry.get("patch")
+    patch = patch.strip() if isinstance(patch, str) else ""
+    if patch and path:
+        ctx.report(loc, "a patch has both path and patch: not applied")
+        return None
+    if patch:
+        return patch
+    if isinstance(path, str) and path:
+        return _patch_file(ctx, kust, path, loc)
+    ctx.report(loc, "a patch needs a path or an inline patch: not applied")
+    return None
+
+
+def _apply_patch_entry(ctx: _Ctx, resmap: list[_Res], patches: list[dict[str, Any]], target: Any,
+                       options: dict[str, Any], loc: Loc) -> None:
+    allow = (options.get("allowNameChange") is True, options.get("allowKindChange") is True)
+    if target is None:
+        for patch in patches:
+            res = _unique_target(ctx, resmap, patch, loc)
+            if res is not None:
+                _apply_smp_to(ctx, resmap, [res], patch, loc, copy_meta=False, allow=allow)
+        return
+    if not isinstance(target, dict):
+        ctx.report(loc, "patch target must be a mapping: not applied")
+    elif len(patches) > 1:
+        ctx.report(loc, "several strategic-merge patches in one entry cannot share a target: not applied")
+    else:
+        selected = _select(ctx, resmap, target, loc)
+        _apply_smp_to(ctx, resmap, selected, patches[0], loc, copy_meta=True, allow=allow)
+
+
+def _apply_smp_to(ctx: _Ctx, resmap: list[_Res], targets: list[_Res], patch: dict[str, Any], loc: Loc,
+                  copy_meta: bool, allow: tuple[bool, bool] = (False, False)) -> None:
+    for res in targets:
+        one = _fresh(patch)
+        if copy_meta:
+            _copy_patch_meta(one, res)
+        try:
+            kept = _apply_smp(res, one, allow)
+        except _PatchError as exc:
+            ctx.report(loc, f"patch of {_kind(res)} '{_name(res)}' not applied: {exc}")
+            continue
+        if not kept:
+            resmap.remove(res)
+
+
+def _copy_patch_meta(patch: dict[str, Any], res: _Res) -> None:
+    """resmap.ApplySmPatch's copy of the patch: string labels/annotations, and the target's apiVersion."""
+    _set_string_map(patch, "labels", _labels(patch))
+    _set_string_map(patch, "annotations", _annotations(patch))
+    namespace = _text_of(_meta(patch), "namespace")
+    if not namespace:
+        _meta(patch).pop("namespace", None)
+    if "apiVersion" in res.data:
+        patch["apiVersion"] = res.data["apiVersion"]
+
+
+def _apply_smp(res: _Res, patch: dict[str, Any], allow: tuple[bool, bool]) -> bool:
+    """Resource.ApplySmPatch; False when the patch deleted the object."""
+    name, namespace, kind = _name(res), _namespace(res), _kind(res)
+    if allow[0] or allow[1]:
+        _store_prev(res)
+    schema = _schema_for(res.data, patch)
+    merged = _walk(res.data, patch, schema, "")
+    if not isinstance(merged, dict) or not merged:
+        return False
+    res.data = merged
+    if not allow[1]:
+        res.data["kind"] = kind
+    if not allow[0]:
+        _set_meta(res, "name", name)
+    _set_meta(res, "namespace", namespace)
+    return True
+
+
+def _select(ctx: _Ctx, resmap: list[_Res], target: dict[str, Any], loc: Loc) -> list[_Res]:
+    """Resources a patch target selects (anchored regular expressions, label and annotation selectors)."""
+    try:
+        rx = {k: re.compile(f"^(?:{target[k]})$") for k in ("group", "version", "kind", "name", "namespace")
+              if isinstance(target.get(k), str) and target[k]}
+        labels = _parse_selector(target.get("labelSelector"))
+        annotations = _parse_selector(target.get("annotationSelector"))
+    except (re.error, ValueError) as exc:
+        ctx.report(loc, f"invalid patch target: {exc}")
+        return []
+    out = []
+    for res in resmap:
+        cur, org = _cur_id(res), _org_id(res)
+        if "namespace" in rx and not (rx["namespace"].match(org.effective_ns())
+                                      or rx["namespace"].match(cur.effective_ns())):
+            continue
+        if "name" in rx and not (rx["name"].match(org.name) or rx["name"].match(cur.name)):
+            continue
+        if any(k in rx and not rx[k].match(v) for k, v in zip(("group", "version", "kind"), _gvk(res))):
+            continue
+        if labels(_labels(res.data)) and annotations(_annotations(res.data)):
+            out.append(res)
+    return out
+
+
+def _parse_selector(text: Any) -> Callable[[dict[str, str]], bool]:
+    """A Kubernetes label selector ('a=b,c!=d,e in (f,g),!h'); raises ValueError when malformed."""
+    if not isinstance(text, str) or not text.strip():
+        return lambda labels: True
+    tests: list[Callable[[dict[str, str]], bool]] = []
+    for part in re.split(r",(?![^()]*\))", text):
+        tests.append(_requirement(part.strip()))
+    return lambda labels: all(test(labels) for test in tests)
+
+
+def _requirement(part: str) -> Callable[[dict[str, str]], bool]:
+    m = re.fullmatch(r"([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)", part)
+    if m:
+        key, op, values = m.group(1), m.group(2), {v.strip() for v in m.group(3).split(",")}
+        if op == "in":
+            return lambda labels: key in labels and labels[key] in values
+        return lambda labels: key not in labels or labels[key] not in values
+    m = re.fullmatch(r"([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)", part)
+    if m:
+        key, op, value = m.group(1), m.group(2), m.group(3)
+        if op == "!=":
+            return lambda labels: labels.get(key) != value
+        return lambda labels: key in labels and labels[key] == value
+    m = re.fullmatch(r"(!?)\s*([\w./-]+)", part)
+    if m:
+        negate, key = m.group(1) == "!", m.group(2)
+        return lambda labels: (key in labels) != negate
+    raise ValueError(f"cannot parse selector requirement '{part}'")
+
+
+def _patches_json6902(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for i, entry in _object_entries(ctx, kust, "patchesJson6902"):
+        loc = kust.loc("patchesJson6902", i)
+        target = entry.get("target")
+        if not isinstance(target, dict) or not target.get("name"):
+            ctx.report(loc, "patchesJson6902 needs a target with a name: not applied")
+            continue
+        text = _patch_text(ctx, kust, entry, loc)
+        if text is None:
+            continue
+        ops = _json_ops(text)
+        if not ops:
+            ctx.report(loc, "not a JSON 6902 patch (a list of operations): not applied")
+            continue
+        _apply_json_patch(ctx, resmap, ops, target, loc, store_prev=False)
+
+
+def _json_ops(text: str) -> list[dict[str, Any]] | None:
+    """JSON 6902 operations: JSON text, or YAML read as sigs.k8s.io/yaml reads it (YAML 1.1)."""
+    try:
+        if text.lstrip().startswith("["):
+            value = json.loads(text)
+        else:
+            docs = load_documents(text)
+            value = docs[0].data if docs else None
+    except (ValueError, YamlError):
+        return None
+    if not isinstance(value, list) or not all(isinstance(op, dict) for op in value):
+        return None
+    return value
+
+
+def _apply_json_patch(ctx: _Ctx, resmap: list[_Res], ops: list[dict[str, Any]], target: dict[str, Any],
+                      loc: Loc, store_prev: bool) -> None:
+    for res in _select(ctx, resmap, target, loc):
+        if store_prev:
+            _store_prev(res)
+        index: dict[int, tuple[Any, Path]] = {}
+        doc = _copy_indexed(res.data, res.index, index)
+        try:
+            for n, op in enumerate(ops, 1):
+                doc = _json_op(doc, op, n)
+        except _PatchError as exc:
+            ctx.report(loc, f"JSON patch of {_kind(res)} '{_name(res)}' not applied: {exc}")
+            continue
+        if not isinstance(doc, dict):
+            ctx.report(loc, f"JSON patch of {_kind(res)} '{_name(res)}' does not leave an object: not applied")
+            continue
+        res.data, res.index = doc, index
+
+
+def _copy_indexed(node: Any, old: dict[int, tuple[Any, Path]], new: dict[int, tuple[Any, Path]]) -> Any:
+    """A deep copy that keeps each copied node's line (via the identity index)."""
+    if isinstance(node, dict):
+        out: Any = {k: _copy_indexed(v, old, new) for k, v in node.items()}
+    elif isinstance(node, list):
+        out = [_copy_indexed(v, old, new) for v in node]
+    else:
+        return node
+    entry = old.get(id(node))
+    if entry is not None and entry[0] is node:
+        new[id(out)] = (out, entry[1])
+    return out
+
+
+def _pointer(path: Any, n: int) -> list[str]:
+    if not isinstance(path, str) or (path and not path.startswith("/")):
+        raise _PatchError(f"operation {n}: invalid path")
+    return [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]] if path else []
+
+
+def _json_op(doc: Any, op: dict[str, Any], n: int) -> Any:
+    """One RFC 6902 operation, with evanphx/json-patch v4's rules (negative indices allowed)."""
+    kind = op.get("op")
+    parts = _pointer(op.get("path"), n)
+    if kind == "test":
+        if _json_get(doc, parts, n, "test") != op.get("value"):
+            raise _PatchError(f"operation {n} (test {op.get('path')}) failed")
+        return doc
+    if kind in ("move", "copy"):
+        source = _pointer(op.get("from"), n)
+        value = _json_get(doc, source, n, kind)
+        if kind == "move":
+            doc = _json_remove(doc, source, n)
+        else:
+            value = _fresh(value)
+        return _json_add(doc, parts, value, n)
+    if kind == "add":
+        return _json_add(doc, parts, _fresh(op.get("value")), n)
+    if kind == "remove":
+        return _json_remove(doc, parts, n)
+    if kind == "replace":
+        if not parts:
+            return _fresh(op.get("value"))
+        _json_get(doc, parts, n, "replace")
+        doc = _json_remove(doc, parts, n)
+        return _json_add(doc, parts, _fresh(op.get("value")), n)
+    raise _PatchError(f"operation {n}: unknown op")
+
+
+def _json_parent(doc: Any, parts: list[str], n: int, what: str) -> Any:
+    node = doc
+    for part in parts[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and _json_index(node, part, n, False) is not None:
+            node = node[_json_index(node, part, n, False) or 0]
+        else:
+            raise _PatchError(f"operation {n} ({what}): path '/{'/'.join(parts)}' does not exist")
+    if not isinstance(node, (dict, list)):
+        raise _PatchError(f"operation {n} ({what}): path '/{'/'.join(parts)}' does not exist")
+    return node
+
+
+def _json_index(node: list[Any], part: str, n: int, inserting: bool) -> int | None:
+    if not re.fullmatch(r"-?[0-9]+", part):
+        return None
+    idx = int(part)
+    size = len(node) + (1 if inserting else 0)
+    if idx < 0:
+        idx += len(node)
+    return idx if 0 <= idx < size else None
+
+
+def _json_get(doc: Any, parts: list[str], n: int, what: str) -> Any:
+    if not parts:
+        return doc
+    parent = _json_parent(doc, parts, n, what)
+    key = parts[-1]
+    if isinstance(parent, dict) and key in parent:
+        return parent[key]
+    if isinstance(parent, list) and _json_index(parent, key, n, False) is not None:
+        return parent[_json_index(parent, key, n, False) or 0]
+    if what == "test":
+        return None
+    raise _PatchError(f"operation {n} ({what}): path '/{'/'.join(parts)}' does not exist")
+
+
+def _json_add(doc: Any, parts: list[str], value: Any, n: int) -> Any:
+    if not parts:
+        return value
+    parent = _json_parent(doc, parts, n, "add")
+    key = parts[-1]
+    if isinstance(parent, dict):
+        parent[key] = value
+    elif key == "-":
+        parent.append(value)
+    else:
+        idx = _json_index(parent, key, n, True)
+        if idx is None:
+            raise _PatchError(f"operation {n} (add): index '{key}' is out of range")
+        parent.insert(idx, value)
+    return doc
+
+
+def _json_remove(doc: Any, parts: list[str], n: int) -> Any:
+    if not parts:
+        raise _PatchError(f"operation {n}: cannot remove the whole object")
+    parent = _json_parent(doc, parts, n, "remove")
+    key = parts[-1]
+    if isinstance(parent, dict) and key in parent:
+        del parent[key]
+    elif isinstance(parent, list) and _json_index(parent, key, n, False) is not None:
+        del parent[_json_index(parent, key, n, False) or 0]
+    else:
+        raise _PatchError(f"operation {n}: path '/{'/'.join(parts)}' does not exist")
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# Strategic merge: a port of kyaml's merge2 walker (the one kustomize v5 uses), with its schema
+
+
+class _Absent(Enum):
+    """A field that is not there at all (unlike a field that is there and null)."""
+
+    TOKEN = 0
+
+
+_ABSENT = _Absent.TOKEN
+
+
+@dataclass(frozen=True)
+class _Schema:
+    """What kyaml's schema says about a field: its merge keys (None: not a merge list) and its parts."""
+
+    keys: tuple[str, ...] | None
+    type_name: str
+
+    def field(self, name: str) -> _Schema | None:
+        fields = _SMP_TYPES.get(self.type_name, {})
+        return fields.get(name)
+
+    def elements(self) -> _Schema | None:
+        return _Schema(None, self.type_name) if self.type_name else None
+
+
+# Merge lists of the Kubernetes v1.21.2 OpenAPI schema kustomize v5 embeds: "Type field=key1+key2>ValueType"
+# ('=' marks a list merged by those keys, '=' alone a list of scalars merged as a set). Lists not listed
+# here, and every list in a kind the schema does not know, are replaced by the patch.
+_SMP_TABLE = """
+Object metadata>ObjectMeta
+ObjectMeta finalizers= ownerReferences=uid
+Status conditions=type
+WithStatus metadata>ObjectMeta status>Status
+PodOwner metadata>ObjectMeta spec>PodOwnerSpec status>Status
+PodOwnerSpec template>PodTemplateSpec
+StatefulSet metadata>ObjectMeta spec>StatefulSetSpec status>Status
+StatefulSetSpec template>PodTemplateSpec volumeClaimTemplates>WithStatus
+CronJob metadata>ObjectMeta spec>CronJobSpec
+CronJobSpec jobTemplate>JobTemplateSpec
+JobTemplateSpec metadata>ObjectMeta spec>PodOwnerSpec
+PodTemplate metadata>ObjectMeta template>PodTemplateSpec
+PodTemplateSpec metadata>ObjectMeta spec>PodSpec
+Pod metadata>ObjectMeta spec>PodSpec status>PodStatus
+PodStatus conditions=type podIPs=ip
+PodSpec containers=name>Container ephemeralContainers=name>EphemeralContainer hostAliases=ip imagePullSecrets=name initContainers=name>Container topologySpreadConstraints=topologyKey+whenUnsatisfiable volumes=name>Volume
+Container env=name ports=containerPort+protocol volumeDevices=devicePath volumeMounts=mountPath
+EphemeralContainer env=name volumeDevices=devicePath volumeMounts=mountPath
+Volume ephemeral>EphemeralVolumeSource
+EphemeralVolumeSource volumeClaimTemplate>Object
+Service metadata>ObjectMeta spec>ServiceSpec status>Status
+ServiceSpec ports=port+protocol
+ServiceAccount metadata>ObjectMeta secrets=name
+ComponentStatus metadata>ObjectMeta conditions=type
+Node metadata>ObjectMeta spec>NodeSpec status>NodeStatus
+NodeSpec podCIDRs=
+NodeStatus addresses=type conditions=type
+Webhooks metadata>ObjectMeta webhooks=name
+CSINode metadata>ObjectMeta spec>CSINodeSpec
+CSINodeSpec drivers=name
+"""
+
+# apiVersion: Kind[=Type] ... (Type defaults to Object) for every kind that schema knows.
+_SMP_ROOTS = """
+v1: Binding ComponentStatus=ComponentStatus ConfigMap Endpoints Event LimitRange Namespace=WithStatus Node=Node PersistentVolume PersistentVolumeClaim=WithStatus Pod=Pod PodTemplate=PodTemplate ReplicationController=PodOwner ResourceQuota Secret Service=Service ServiceAccount=ServiceAccount
+admissionregistration.k8s.io/v1: MutatingWebhookConfiguration=Webhooks ValidatingWebhookConfiguration=Webhooks
+admissionregistration.k8s.io/v1beta1: MutatingWebhookConfiguration=Webhooks ValidatingWebhookConfiguration=Webhooks
+apiextensions.k8s.io/v1: CustomResourceDefinition
+apiextensions.k8s.io/v1beta1: CustomResourceDefinition
+apiregistration.k8s.io/v1: APIService=WithStatus
+apiregistration.k8s.io/v1beta1: APIService=WithStatus
+apps/v1: ControllerRevision DaemonSet=PodOwner Deployment=PodOwner ReplicaSet=PodOwner StatefulSet=StatefulSet
+authentication.k8s.io/v1: TokenRequest TokenReview
+authentication.k8s.io/v1beta1: TokenReview
+authorization.k8s.io/v1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview
+authorization.k8s.io/v1beta1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview
+autoscaling/v1: HorizontalPodAutoscaler Scale
+autoscaling/v2beta1: HorizontalPodAutoscaler
+autoscaling/v2beta2: HorizontalPodAutoscaler
+batch/v1: CronJob=CronJob Job=PodOwner
+batch/v1beta1: CronJob=CronJob
+certificates.k8s.io/v1: CertificateSigningRequest
+certificates.k8s.io/v1beta1: CertificateSigningRequest
+coordination.k8s.io/v1: Lease
+coordination.k8s.io/v1beta1: Lease
+discovery.k8s.io/v1: EndpointSlice
+discovery.k8s.io/v1beta1: EndpointSlice
+events.k8s.io/v1: Event
+events.k8s.io/v1beta1: Event
+extensions/v1beta1: Ingress
+flowcontrol.apiserver.k8s.io/v1beta1: FlowSchema PriorityLevelConfiguration
+networking.k8s.io/v1: Ingress IngressClass NetworkPolicy
+networking.k8s.io/v1beta1: Ingress IngressClass
+node.k8s.io/v1: RuntimeClass
+node.k8s.io/v1beta1: RuntimeClass
+policy/v1: PodDisruptionBudget=WithStatus
+policy/v1beta1: Eviction PodDisruptionBudget=WithStatus PodSecurityPolicy
+rbac.authorization.k8s.io/v1: ClusterRole ClusterRoleBinding Role RoleBinding
+rbac.authorization.k8s.io/v1beta1: ClusterRole ClusterRoleBinding Role RoleBinding
+scheduling.k8s.io/v1: PriorityClass
+scheduling.k8s.io/v1beta1: PriorityClass
+storage.k8s.io/v1: CSIDriver CSINode=CSINode StorageClass VolumeAttachment
+storage.k8s.io/v1beta1: CSIDriver CSINode=CSINode CSIStorageCapacity StorageClass VolumeAttachment
+"""
+
+
+def _parse_smp_table(text: str) -> dict[str, dict[str, _Schema]]:
+    out: dict[str, dict[str, _Schema]] = {}
+    for line in text.strip().splitlines():
+        type_name, *items = line.split()
+        fields: dict[str, _Schema] = {}
+        for item in items:
+            name, _, child = item.partition(">")
+            name, merge, keys = name.partition("=")
+            fields[name] = _Schema(tuple(k for k in keys.split("+") if k) if merge else None, child)
+        out[type_name] = fields
+    return out
+
+
+def _parse_smp_roots(text: str) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for line in text.strip().splitlines():
+        api, _, kinds = line.partition(": ")
+        for item in kinds.split():
+            kind, _, type_name = item.partition("=")
+            out[(api, kind)] = type_name or "Object"
+    return out
+
+
+_SMP_TYPES = _parse_smp_table(_SMP_TABLE)
+_SMP_ROOT_TYPES = _parse_smp_roots(_SMP_ROOTS)
+
+
+def _schema_for(*sources: Any) -> _Schema | None:
+    """The schema of the first source whose apiVersion and kind the built-in schema knows."""
+    for src in sources:
+        if not isinstance(src, dict) or not _text_of(src, "kind") or not _text_of(src, "apiVersion"):
+            continue
+        type_name = _SMP_ROOT_TYPES.get((_text_of(src, "apiVersion"), _text_of(src, "kind")))
+        if type_name:
+            return _Schema(None, type_name)
+    return None
+
+
+def _missing_or_null(node: Any) -> bool:
+    return node is _ABSENT or node is None
+
+
+def _kind_of(dest: Any, origin: Any) -> str:
+    for node in (dest, origin):
+        if not _missing_or_null(node):
+            return "map" if isinstance(node, dict) else "list" if isinstance(node, list) else "scalar"
+    return ""
+
+
+def _walk(dest: Any, origin: Any, schema: _Schema | None, where: str) -> Any:
+    """Merge `origin` (the patch) into `dest`; returns the new value, or _ABSENT / None to drop the field."""
+    kind = _kind_of(dest, origin)
+    for node in (dest, origin):
+        if kind and not _missing_or_null(node) and _kind_of(node, None) != kind:
+            raise _PatchError(f"cannot merge a {_kind_of(node, None)} with a {kind} at '{where or '.'}'")
+    if kind in ("map", ""):
+        return _walk_map(dest, origin, schema, where)
+    if kind == "list":
+        if schema is not None and schema.keys is not None:
+            return _walk_merge_list(dest, origin, schema, where)
+        return origin if origin is not _ABSENT else dest
+    return origin if origin is not _ABSENT else dest
+
+
+def _directive(patch: Any, where: str) -> str:
+    """The patch's `$patch` directive (delete, replace, merge), removed from the patch as kyaml does."""
+    if isinstance(patch, dict):
+        if "$patch" not in patch:
+            return "merge"
+        value = patch["$patch"]
+        if value not in ("delete", "replace", "merge"):
+            raise _PatchError(f"unknown patch strategy at '{where or '.'}'")
+        del patch["$patch"]
+        return str(value)
+    if isinstance(patch, list):
+        item = next((x for x in patch if isinstance(x, dict) and "$patch" in x), None)
+        if item is None or len(item) > 1:
+            return "merge"
+        value = item["$patch"]
+        if value not in ("delete", "replace", "merge"):
+            raise _PatchError(f"unknown patch strategy at '{where or '.'}'")
+        _element_set(patch, _ABSENT, ["$patch"], [_scalar_text(value)])
+        return str(value)
+    return "merge" if patch is _ABSENT else "unknown"
+
+
+_KEEP_NULL = object()
+
+
+def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str) -> Any:
+    if _missing_or_null(dest):
+        directive = _directive(origin, where) if isinstance(origin, (dict, list)) else "merge"
+        if directive == "delete":
+            return _ABSENT
+        if origin is _ABSENT and dest is None:
+            return _KEEP_NULL  # an explicit null the patch does not mention is kept
+        result = origin
+    elif origin is None:
+        return _ABSENT
+    else:
+        directive = _directive(origin, where)
+        if directive == "delete":
+            return _ABSENT
+        result = origin if directive == "replace" else dest
+    if not isinstance(result, dict):
+        return result
+    other = origin if isinstance(origin, dict) else {}
+    for key in sorted(set(result) | set(other), key=str):
+        value = _walk(result.get(key, _ABSENT), other.get(key, _ABSENT),
+                      schema.field(str(key)) if schema else None, f"{where}.{key}" if where else str(key))
+        if value is _KEEP_NULL:
+            result[key] = None
+        elif value is _ABSENT or value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
+
+
+def _walk_merge_list(dest: Any, origin: Any, schema: _Schema, where: str) -> Any:
+    """kyaml's walkAssociativeSequence with MergeOptionsListPrepend (kustomize's setting)."""
+    if _missing_or_null(dest):
+        result = origin
+    elif origin is None:
+        return _ABSENT
+    else:
+        directive = _directive(origin, where)
+        if directive == "delete":
+            return _ABSENT
+        result = origin if directive == "replace" else dest
+    if not isinstance(result, list):
+        return result
+    keys = list(schema.keys or ())
+    sources = (origin, result)  # the patch first: its items come first in the merged list
+    if keys:
+        values = _element_values(sources, keys)
+    else:
+        values, keys = _primitive_values(sources), [""]
+    return _set_merge_elements(result, origin, values, keys, schema.elements(), where)
+
+
+def _element_values(sources: tuple[Any, Any], keys: list[str]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for src in sources:
+        if not isinstance(src, list):
+            continue
+        for item in src:
+            row = [_field_text(item, key) for key in keys]
+            if row and row not in out:
+                out.append(row)
+    return out
+
+
+def _field_text(item: Any, key: str) -> str:
+    if not isinstance(item, dict):
+        return ""
+    value = item.get(key)
+    if value is None or value == {} or value == []:
+        return ""
+    return _scalar_text(value)
+
+
+def _primitive_values(sources: tuple[Any, Any]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for src in sources:
+        if isinstance(src, list):
+            for item in src:
+                if [_scalar_text(item)] not in out:
+                    out.append([_scalar_text(item)])
+    return out
+
+
+def _set_merge_elements(dest: list[Any], origin: Any, values_list: list[list[str]], keys: list[str],
+                        elem_schema: _Schema | None, where: str) -> Any:
+    """kyaml's setAssociativeSequenceElements: merge item by item, then re-add the destination's items."""
+    items: list[Any] = []
+    if len(keys) > 1:
+        values_list = _merge_values(values_list)
+    valid_keys: list[str] = []
+    for values in values_list:
+        if not values:
+            continue
+        valid_keys, valid_values = _validate_keys(values_list, values, keys)
+        match_keys, match_values = _validate_keys([valid_values], valid_values, valid_keys)
+        val = _walk(_element_find(dest, match_keys, match_values), _element_find(origin, match_keys, match_values),
+                    elem_schema, f"{where}[]")
+        if val is _KEEP_NULL or _missing_or_null(val) or val == {}:
+            _element_set(dest, _ABSENT, valid_keys, valid_values)
+            continue
+        for i, key in enumerate(valid_keys):
+            if isinstance(val, dict) and key not in val and valid_values[i]:
+                val[key] = _go_scalar(valid_values[i]) if valid_values[i][:1] in "-+.0123456789" else valid_values[i]
+        _element_set(items, val, valid_keys, valid_values)
+    if values_list:
+        dest = _append_list(items, dest, valid_keys)
+    return dest if dest is not None else _ABSENT
+
+
+def _merge_values(values_list: list[list[str]]) -> list[list[str]]:
+    for i in range(len(values_list)):
+        first = values_list[i]
+        for j in range(len(values_list)):
+            matched, merged = _match_values(first, values_list[j])
+            if matched:
+                values_list[i] = merged
+                values_list[j] = merged
+    return values_list
+
+
+def _match_values(a: list[str], b: list[str]) -> tuple[bool, list[str]]:
+    if len(a) != len(b):
+        return False, []
+    common = False
+    out: list[str] = []
+    for x, y in zip(a, b):
+        if x == y:
+            common = True
+            out.append(x)
+        elif x and y:
+            return False, []
+        else:
+            out.append(x or y)
+    return common, out
+
+
+def _validate_keys(values_list: list[list[str]], values: list[str], keys: list[str]) -> tuple[list[str], list[str]]:
+    valid = {keys[i] for row in values_list for i, v in enumerate(row) if v and i < len(keys)}
+    if not valid:
+        return keys, values
+    return [k for k in keys if k in valid], [v for i, v in enumerate(values) if v or keys[i] in valid]
+
+
+def _element_find(seq: Any, keys: list[str], values: list[str]) -> Any:
+    """kyaml's ElementMatcher: the first item whose key fields have exactly these values."""
+    if not isinstance(seq, list):
+        return _ABSENT
+    if not keys or not keys[0]:
+        value = values[0] if values else ""
+        return next((item for item in seq if _scalar_text(item) == value), _ABSENT)
+    for item in seq:
+        if isinstance(item, dict) and all(k in item and _scalar_text(item[k]) == v for k, v in zip(keys, values)):
+            return item
+    return _ABSENT
+
+
+def _element_set(seq: list[Any], element: Any, keys: list[str], values: list[str]) -> None:
+    """kyaml's ElementSetter: replace (or delete) the items matching keys=values, else append."""
+    keys = keys or [""]
+    mapping_setter = bool(keys[0]) and bool(values) and bool(values[0])
+    kept: list[Any] = []
+    found = False
+    for item in seq:
+        if item is None or item == {}:
+            continue
+        if not isinstance(item, dict) and mapping_setter:
+            kept.append(item)
+            continue
+        if not _item_matches(item, keys, values):
+            if values:
+                kept.append(item)
+            continue
+        found = True
+        if element is not _ABSENT:
+            kept.append(element)
+    seq[:] = kept
+    if element is not _ABSENT and not found:
+        seq.append(element)
+
+
+def _item_matches(item: Any, keys: list[str], values: list[str]) -> bool:
+    matched: bool | None = None
+    for j, key in enumerate(keys):
+        if j < len(values):
+            matched = _field_matches(item, key, values[j])
+        if not matched:
+            return False
+    return bool(matched)
+
+
+def _field_matches(item: Any, key: str, value: str) -> bool:
+    if not key:
+        return _scalar_text(item) == value
+    if not isinstance(item, dict):
+        raise _PatchError("a list mixes mappings and scalars")
+    return key in item and (not value or _scalar_text(item[key]) == value)
+
+
+def _append_list(dst: list[Any], src: list[Any], keys: list[str]) -> list[Any]:
+    """kyaml's appendListNode: set each item of `src` into `dst` by its keys."""
+    for elem in list(src):
+        if not keys or not keys[0]:
+            _element_set(dst, elem, [""], [_scalar_text(elem)])
+            continue
+        if not isinstance(elem, dict):
+            raise _PatchError("a merge list holds a scalar")
+        values: list[str] = []
+        for key in keys:
+            if key not in elem:
+                dst.append(elem)
+                continue
+            values.append(_scalar_text(elem[key]))
+        if len(keys) > 1:
+            _element_set(dst, _ABSENT, keys, values)
+        _element_set(dst, elem, keys, values)
+    return dst
+
+
+# ---------------------------------------------------------------------------------------------
+# After accumulation: name hashes, name references, local configs, order, output
+
+
+def _add_hash_suffixes(resmap: list[_Res]) -> None:
+    for res in resmap:
+        if res.needs_hash:
+            suffix = _content_hash(res.data)
+            _store_prev(res)
+            _set_meta(res, "name", f"{_name(res)}-{suffix}")
+
+
+def _content_hash(data: dict[str, Any]) -> str:
+    """kustomize's hasher: sha256 of the JSON of kind, name (always '' there), data (and type), 10 characters."""
+    kind = _text_of(data, "kind")
+    content = data.get("data")
+    encoded: dict[str, Any] = {"kind": kind, "name": "", "data": "" if content is None else _json_value(content)}
+    if kind == "ConfigMap" and isinstance(data.get("binaryData"), dict):
+        encoded["binaryData"] = _json_value(data["binaryData"])
+    if kind == "Secret":
+        encoded["type"] = _scalar_text(data["type"]) if "type" in data else ""
+        if isinstance(data.get("stringData"), dict):
+            encoded["stringData"] = _json_value(data["stringData"])
+    digest = hashlib.sha256(_go_json(encoded).encode("utf-8")).hexdigest()
+    return digest[:10].translate(str.maketrans("013ae", "ghkmt"))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_key_text(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, float) and value == int(value) and abs(value) < 1e21:
+        return int(value)
+    return str(value) if isinstance(value, _Stamp) else value
+
+
+def _go_json(value: Any) -> str:
+    """JSON as Go's encoding/json writes it: sorted keys, no spaces, HTML characters escaped."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _fix_name_references(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    """kustomize's nameReference transformer: fields naming a renamed object get its final name."""
+    for target, specs in _NAME_REFERENCES:
+        for spec in specs:
+            for res in resmap:
+                org = _org_id(res)
+                if not org.selected_by(spec.group, spec.version, spec.kind):
+                    continue
+                candidates = _reference_candidates(res, resmap)
+                referrer_spec = _FieldSpec("", "", "", spec.path)
+                try:
+                    _visit_spec(res.data, referrer_spec, None, _name_setter(res, target, spec.path, candidates))
+                except (_SpecError, _PatchError) as exc:
+                    ctx.report(kust.loc(), f"name reference in {_kind(res)} '{_name(res)}' ({spec.path}): {exc}")
+
+
+def _reference_candidates(referrer: _Res, resmap: list[_Res]) -> list[_Res]:
+    """SubsetThatCouldBeReferencedByResource: same namespace, cluster-scoped, or a RoleBinding's subjects'."""
+    ref = _cur_id(referrer)
+    if ref.cluster_scoped:
+        return list(resmap)
+    namespaces = set()
+    if _kind(referrer) == "RoleBinding":
+        for subject in referrer.data.get("subjects") or []:
+            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and "namespace" in subject:
+                namespaces.add(_scalar_text(subject["namespace"]))
+    out = []
+    for res in resmap:
+        cur = _cur_id(res)
+        if cur.cluster_scoped or cur.effective_ns() == ref.effective_ns() or _namespace(res) in namespaces:
+            out.append(res)
+    return out
+
+
+def _name_setter(referrer: _Res, target: tuple[str, str, str], path: str, candidates: list[_Res]) -> _Setter:
+    def set_node(container: Any, key: Any) -> None:
+        node = container[key]
+        if node is None:
+            return
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, dict):
+                    _set_mapping_ref(referrer, target, path, candidates, item)
+                elif item is not None:
+                    _set_scalar_ref(referrer, target, path, candidates, node, i)
+        elif isinstance(node, dict):
+            _set_mapping_ref(referrer, target, path, candidates, node)
+        else:
+            _set_scalar_ref(referrer, target, path, candidates, container, key)
+    return set_node
+
+
+def _set_scalar_ref(referrer: _Res, target: tuple[str, str, str], path: str, candidates: list[_Res],
+                    container: Any, key: Any) -> None:
+    old = _scalar_text(container[key])
+    referral = _select_referral(referrer, target, path, old, candidates, with_namespace=False)
+    if referral is not None and _name(referral) != old:
+        container[key] = _name(referral)
+
+
+def _set_mapping_ref(referrer: _Res, target: tuple[str, str, str], path: str, candidates: list[_Res],
+                     node: dict[str, Any]) -> None:
+    if "name" not in node:
+        raise _PatchError("no 'name' field in the reference")
+    if "namespace" in node:
+        namespace = _scalar_text(node["namespace"])
+        by_org = [r for r in candidates if _org_id(r).effective_ns() == namespace]
+        candidates = by_org or [r for r in candidates if _cur_id(r).effective_ns() == namespace]
+    old = _scalar_text(node["name"])
+    referral = _select_referral(referrer, target, path, old, candidates, with_namespace=True)
+    if referral is None or (_name(referral) == old and not _namespace(referral)):
+        return
+    node["name"] = _name(referral)
+    if _namespace(referral):
+        node["namespace"] = _namespace(referral)
+
+
+def _select_referral(referrer: _Res, target: tuple[str, str, str], path: str, old: str, candidates: list[_Res],
+                     with_namespace: bool) -> _Res | None:
+    """nameref's selectReferral: narrow the candidates step by step until one is left."""
+    found = [r for r in candidates if any(i.name == old for i in _prev_ids(r))]
+    found = [r for r in found if any(i.selected_by(*target) for i in _prev_ids(r))]
+    found = [r for r in found if _role_ref_ok(referrer, path, r)]
+    found = [r for r in found if _same_namespace_ok(referrer, r)]
+    if len(found) == 1:
+        return found[0]
+    found = [r for r in found if _affixes_equal(referrer, r, True)]
+    if len(found) > 1:
+        found = [r for r in found if _affixes_equal(referrer, r, False)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return None
+    names = {(_name(r), _namespace(r) if with_namespace else "") for r in found}
+    if len(names) == 1:
+        return found[0]
+    raise _PatchError(f"several objects could be the '{old}' it names")
+
+
+def _role_ref_ok(referrer: _Res, path: str, candidate: _Res) -> bool:
+    if not path.endswith("roleRef/name"):
+        return True
+    role_ref = referrer.data.get("roleRef")
+    if not isinstance(role_ref, dict) or "apiGroup" not in role_ref or "kind" not in role_ref:
+        return True
+    group, kind = _scalar_text(role_ref["apiGroup"]), _scalar_text(role_ref["kind"])
+    return any(i.selected_by(group, "", kind) for i in _prev_ids(candidate))
+
+
+def _same_namespace_ok(referrer: _Res, candidate: _Res) -> bool:
+    ref, cur = _cur_id(referrer), _cur_id(candidate)
+    if ref.cluster_scoped or cur.cluster_scoped or cur.kind == "ServiceAccount":
+        return True
+    return ref.effective_ns() == cur.effective_ns()
+
+
+def _affixes_equal(a: _Res, b: _Res, allow_empty: bool) -> bool:
+    def same_ending(x: list[str], y: list[str]) -> bool:
+        short, long = (x, y) if len(x) <= len(y) else (y, x)
+        if not short:
+            return len(long) == 0
+        return long[len(long) - len(short):] == short
+
+    if allow_empty:
+        return ((not a.prefixes or not b.prefixes or same_ending(a.prefixes, b.prefixes))
+                and (not a.suffixes or not b.suffixes or same_ending(a.suffixes, b.suffixes)))
+    return same_ending(a.prefixes, b.prefixes) and same_ending(a.suffixes, b.suffixes)
+
+
+def _is_local_config(res: _Res) -> bool:
+    """kustomize drops objects annotated config.kubernetes.io/local-config (unless the value is 'false')."""
+    value = _annotations(res.data).get("config.kubernetes.io/local-config")
+    return value is not None and value != "false"
+
+
+_ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
+                "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap",
+                "Secret", "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume",
+                "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget")
+_ORDER_LAST = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+
+
+def _sorted(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> list[_Res]:
+    """kustomize's output order: the kustomization's sortOptions, else the legacy order by kind."""
+    options = _map_field(kust, "sortOptions")
+    order = options.get("order", "legacy") if options else "legacy"
+    if order == "fifo":
+        return resmap
+    if order != "legacy":
+        ctx.report(kust.loc("sortOptions", "order"), "sortOptions.order must be legacy or fifo: legacy is used")
+    legacy = options.get("legacySortOptions") if isinstance(options.get("legacySortOptions"), dict) else {}
+    first = [str(k) for k in legacy.get("orderFirst") or []] if legacy else list(_ORDER_FIRST)
+    last = [str(k) for k in legacy.get("orderLast") or []] if legacy else list(_ORDER_LAST)
+    ranks = {kind: i - len(first) for i, kind in enumerate(first)}
+    ranks.update({kind: i + 1 for i, kind in enumerate(last)})
+    return sorted(resmap, key=lambda r: _sort_key(r, ranks))
+
+
+def _sort_key(res: _Res, ranks: dict[str, int]) -> tuple[int, bool, str, str]:
+    group, version, kind = _gvk(res)
+    gvk = "_".join((group or "~G", version or "~V", kind or "~K"))
+    # kustomize compares a group-less Namespace kind in reverse with other Namespace kinds: it comes first.
+    later = not (kind == "Namespace" and not group)
+    ident = "|".join((f"{kind or '[noKind]'}.{version or '[noVer]'}.{group or '[noGrp]'}",
+                      _namespace(res) or "~X", _name(res) or "~N"))
+    return ranks.get(kind, 0), later, gvk, ident
+
+
+def _built(res: _Res) -> BuiltObject:
+    _finish_annotations(res.data)
+    lines = _final_lines(res)
+    return BuiltObject(_plain(res.data), res.origin, lines)
+
+
+def _finish_annotations(data: dict[str, Any]) -> None:
+    """kustomize rewrites every object's annotations as strings when it strips its own, dropping an empty map."""
+    meta = data.get("metadata")
+    if isinstance(meta, dict) and "annotations" in meta:
+        _set_string_map(data, "annotations", _annotations(data))
+
+
+def _final_lines(res: _Res) -> dict[Path, int]:
+    """Lines of the keys and items that still come from the origin document, at their final paths."""
+    out: dict[Path, int] = {}
+
+    def visit(node: Any, path: Path) -> None:
+        entry = res.index.get(id(node))
+        original = entry[1] if entry is not None and entry[0] is node else None
+        if original is not None and path and original in res.src_lines:
+            out[path] = res.src_lines[original]
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in children:
+            child: Path = path + (_key_text(key) if isinstance(node, dict) else key,)
+            if isinstance(value, (dict, list)):
+                visit(value, child)
+            elif original is not None:
+                line = res.src_lines.get(original + child[-1:])
+                if line:
+                    out[child] = line
+
+    visit(res.data, ())
+    return out
+
+
+def _plain(node: Any) -> Any:
+    """Output as kustomize writes it (through JSON): string keys, plain strings."""
+    if isinstance(node, dict):
+        return {_key_text(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, _Stamp):
+        return str.__str__(node)
+    return node

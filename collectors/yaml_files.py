@@ -1,0 +1,47 @@
+"""YAML files, parsed once and classified by content: Kubernetes objects, CI pipelines, or nothing archinfer reads."""
+
+from __future__ import annotations
+
+from posixpath import basename
+from typing import Callable
+
+from ..model import Diagnostic, Fact, Loc, Severity
+from . import kubernetes
+from .yamlload import YamlDoc, YamlError, load_documents
+
+NAME = "yaml"
+
+# A YAML format module answers None for files that are not its format (tried in this order).
+YamlFormat = Callable[[str, list[YamlDoc]], "tuple[list[Fact], list[Diagnostic]] | None"]
+
+
+def formats() -> tuple[YamlFormat, ...]:
+    """The content-classified YAML formats besides Kubernetes objects."""
+    return ()
+
+
+def matches(path: str) -> bool:
+    return path.endswith((".yaml", ".yml"))
+
+
+def is_helm_template(path: str, text: str) -> bool:
+    """Go templates inside a chart's templates/ folder are not YAML until Helm renders them."""
+    return "/templates/" in f"/{path}" and ("{{" in text)
+
+
+def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+    """Kubernetes objects and pipelines of one file; other YAML gives nothing (and no noise)."""
+    if is_helm_template(path, text) or basename(path) in ("Chart.yaml", "Chart.yml"):
+        return [], []
+    try:
+        docs = load_documents(text)
+    except YamlError as exc:
+        return [], [Diagnostic(Loc(path, exc.line), Severity.WARNING, exc.message)]
+    facts = kubernetes.facts_from(path, docs)
+    if facts:
+        return facts, []
+    for fmt in formats():
+        found = fmt(path, docs)
+        if found is not None:
+            return found
+    return [], []

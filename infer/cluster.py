@@ -1,0 +1,396 @@
+"""What Kubernetes objects add to the sections: workloads, ingress, in-cluster stores, policies, scaling, probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..collectors.kubernetes import K8sObject
+from .images import recognise, registry_cloud
+from .inputs import Inputs
+from .kubernetes import K8sSet, Workload, _dig
+from .view import Cell, Table, merge_evidence
+
+
+def _prefix(inp: Inputs, set_name: str) -> str:
+    return f"{set_name}: " if len(inp.k8s_sets) > 1 else ""
+
+
+def _hpas(k8s_set: K8sSet) -> dict[tuple[str, str], K8sObject]:
+    """HPAs by the (kind, name) they scale."""
+    out = {}
+    for hpa in k8s_set.of("HorizontalPodAutoscaler"):
+        target = _dig(hpa.body, ("spec", "scaleTargetRef")) or {}
+        out[(str(target.get("kind")), str(target.get("name")))] = hpa
+    return out
+
+
+def workload_table(inp: Inputs) -> Table | None:
+    """7.2.1: each workload with image, replicas, requests/limits and how it scales."""
+    t = inp.t
+    rows: list[tuple[Cell, ...]] = []
+    for k8s_set in inp.k8s_sets:
+        hpas = _hpas(k8s_set)
+        for w in (x for x in inp.workloads if x.set == k8s_set.name):
+            images = ", ".join(c.image for c in w.containers)
+            resources = "; ".join(
+                f"{c.name}: requests {_kv(c.requests) or '-'}, limits {_kv(c.limits) or '-'}" for c in w.containers
+                if c.requests or c.limits)
+            spec = f"`{images}`" + (f" ({resources})" if resources else "")
+            hpa = hpas.get((w.kind, w.name))
+            if hpa is not None:
+                scaling = Cell(f"HPA {_dig(hpa.body, ('spec', 'minReplicas')) or 1}–{_dig(hpa.body, ('spec', 'maxReplicas'))}"
+                               + (f", {_metrics(hpa)}" if _metrics(hpa) else ""), (hpa.loc("spec"),))
+            elif w.replicas is not None:
+                scaling = Cell(t(f"replicas {w.replicas} (고정)", f"replicas {w.replicas} (fixed)"), (w.loc,))
+            else:
+                scaling = Cell(t("replicas 지정 없음 (기본 1)", "replicas not set (default 1)"), (w.loc,))
+            rows.append((Cell(f"{w.kind} `{w.name}`"), Cell(k8s_set.name), Cell(spec, (w.loc,)), scaling))
+    if not rows:
+        return None
+    return Table((t("워크로드", "Workload"), t("배포", "Deployment"), t("이미지 / 리소스", "Image / resources"),
+                  t("스케일링 전략", "Scaling")), tuple(rows))
+
+
+def _kv(pairs: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in pairs)
+
+
+def _metrics(hpa: K8sObject) -> str:
+    parts = []
+    for metric in _dig(hpa.body, ("spec", "metrics")) or []:
+        resource = (metric or {}).get("resource") or {}
+        target = resource.get("target") or {}
+        if resource.get("name") and target.get("averageUtilization") is not None:
+            parts.append(f"{resource['name']} {target['averageUtilization']}%")
+    cpu = _dig(hpa.body, ("spec", "targetCPUUtilizationPercentage"))
+    if cpu is not None:
+        parts.append(f"cpu {cpu}%")
+    return ", ".join(parts)
+
+
+def ingress_cells(inp: Inputs) -> list[Cell]:
+    """8.1.1: ingresses and Gateway API routes with class, hosts, paths -> services, TLS."""
+    t = inp.t
+    cells = []
+    for k8s_set in inp.k8s_sets:
+        for ing in k8s_set.of("Ingress"):
+            cls = _dig(ing.body, ("spec", "ingressClassName")) or (ing.body.get("metadata", {}).get("annotations") or {}).get(
+                "kubernetes.io/ingress.class")
+            routes = []
+            hosts = []
+            for i, rule in enumerate(_dig(ing.body, ("spec", "rules")) or []):
+                host = (rule or {}).get("host")
+                if host:
+                    hosts.append(host)
+                for path in _dig(rule, ("http", "paths")) or []:
+                    service = _dig(path, ("backend", "service", "name")) or _dig(path, ("backend", "serviceName"))
+                    routes.append(f"{path.get('path', '/')} → {service}")
+            tls = [s for entry in _dig(ing.body, ("spec", "tls")) or [] for s in [(entry or {}).get("secretName")] if s]
+            annotations = _dig(ing.body, ("metadata", "annotations")) or {}
+            issuer = annotations.get("cert-manager.io/cluster-issuer") or annotations.get("cert-manager.io/issuer")
+            parts = [t(f"클래스 {cls}", f"class {cls}") if cls else t("클래스 지정 없음", "no class")]
+            if hosts:
+                parts.append(t("호스트 ", "hosts ") + ", ".join(hosts))
+            if routes:
+                parts.append(t("경로 ", "paths ") + ", ".join(routes))
+            parts.append(("TLS " + ", ".join(tls)) if tls else t("TLS 없음", "no TLS"))
+            if issuer:
+                parts.append(f"cert-manager {issuer}")
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Ingress `{ing.name}` ({'; '.join(parts)})", (ing.loc(),)))
+        for route in k8s_set.of("HTTPRoute", "GRPCRoute"):
+            hosts = _dig(route.body, ("spec", "hostnames")) or []
+            parents = [p.get("name") for p in _dig(route.body, ("spec", "parentRefs")) or [] if isinstance(p, dict)]
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Gateway API {route.kind} `{route.name}` (gateway {', '.join(map(str, parents))}"
+                              + (f"; hosts {', '.join(map(str, hosts))}" if hosts else "") + ")", (route.loc(),)))
+    return cells
+
+
+def ingress_controllers(inp: Inputs) -> list[Cell]:
+    """Ingress controllers the class names or the workloads show."""
+    cells = []
+    classes = {}
+    for k8s_set in inp.k8s_sets:
+        for ing in k8s_set.of("Ingress"):
+            cls = _dig(ing.body, ("spec", "ingressClassName"))
+            if isinstance(cls, str):
+                classes.setdefault(cls, ing.loc("spec", "ingressClassName"))
+    names = {"azure-application-gateway": "Azure Application Gateway Ingress Controller (AGIC)",
+             "webapprouting.kubernetes.azure.com": "AKS application routing (managed NGINX)",
+             "nginx": "NGINX Ingress Controller", "alb": "AWS Load Balancer Controller", "gce": "GKE Ingress",
+             "traefik": "Traefik", "istio": "Istio ingress gateway"}
+    for cls, loc in sorted(classes.items()):
+        cells.append(Cell(names.get(cls, f"ingress class {cls}") + (f" (ingressClassName {cls})" if cls in names else ""), (loc,)))
+    for w in inp.workloads:
+        for c in w.containers:
+            software = recognise(c.image)
+            if software is not None and software.category in ("ingress_controller", "proxy"):
+                cells.append(Cell(f"{_prefix(inp, w.set)}{software.product} ({w.kind} `{w.name}`)", (c.loc,)))
+    return cells
+
+
+def in_cluster(inp: Inputs, *categories: str) -> list[tuple[Workload, str, str]]:
+    """Workloads that run well-known software of the given categories: (workload, product, image)."""
+    out = []
+    for w in inp.workloads:
+        for c in w.containers:
+            software = recognise(c.image)
+            if software is not None and software.category in categories:
+                out.append((w, software.product, c.image))
+                break
+    return out
+
+
+def users_of(inp: Inputs, names: list[str], set_name: str | None = None) -> list[tuple[Workload, str]]:
+    """Workloads whose env values name one of `names` (a Service or host), with the variable that does."""
+    found: list[tuple[Workload, str]] = []
+    lowered = [n.lower() for n in names if n]
+    for w in inp.workloads:
+        if set_name is not None and w.set != set_name:
+            continue
+        for c in w.containers:
+            hit = next((e.name for e in c.env if e.value and any(_mentions(e.value.lower(), n) for n in lowered)), None)
+            if hit:
+                found.append((w, hit))
+                break
+    return found
+
+
+def _mentions(value: str, name: str) -> bool:
+    """`redis-cart:6379`, `psql-x.postgres.database.azure.com`, `http://svc.ns.svc` mention svc; `my-svcx` does not."""
+    start = value.find(name)
+    while start >= 0:
+        before = value[start - 1] if start > 0 else ""
+        after = value[start + len(name)] if start + len(name) < len(value) else ""
+        if not _name_char(before) and not _name_char(after):
+            return True
+        start = value.find(name, start + 1)
+    return False
+
+
+def _name_char(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char in "-_")
+
+
+def services_for(k8s_set: K8sSet, w: Workload) -> list[str]:
+    """Names of Services in the set whose selector matches the workload's pod labels."""
+    labels = dict(w.labels)
+    names = []
+    for svc in k8s_set.of("Service"):
+        selector = _dig(svc.body, ("spec", "selector")) or {}
+        if selector and all(labels.get(k) == str(v) for k, v in selector.items()):
+            names.append(svc.name)
+    return names
+
+
+def store_rows(inp: Inputs, category: str, purpose: str, kind: str) -> list[tuple[Cell, ...]]:
+    """8.2.1 rows for data stores running in the cluster, with the workloads that use them."""
+    t = inp.t
+    rows = []
+    sets = {s.name: s for s in inp.k8s_sets}
+    for w, product, image in in_cluster(inp, category):
+        names = services_for(sets[w.set], w) + [w.name]
+        users = [u for u, _ in users_of(inp, names, w.set) if u.name != w.name]
+        text = f"{_prefix(inp, w.set)}{w.kind} `{w.name}` ({image})"
+        if users:
+            text += t("; 사용: ", "; used by: ") + ", ".join(sorted({u.name for u in users}))
+        rows.append((Cell(purpose), Cell(product + t(" (클러스터 내)", " (in cluster)")), Cell(kind), Cell(text, (w.loc,))))
+    return rows
+
+
+def registry_clouds(inp: Inputs) -> dict[str, list[Any]]:
+    """Clouds whose registries serve the workloads' images, with the image lines."""
+    out: dict[str, list[Any]] = {}
+    for w in inp.workloads:
+        for c in w.containers:
+            cloud = registry_cloud(c.image)
+            if cloud:
+                out.setdefault(cloud, []).append(c.loc)
+    return out
+
+
+def probe_cells(inp: Inputs) -> list[Cell]:
+    """12.2.2: readiness/liveness probes per workload, and which containers have none."""
+    t = inp.t
+    cells = []
+    for k8s_set in inp.k8s_sets:
+        mine = [w for w in inp.workloads if w.set == k8s_set.name and w.kind not in ("Job", "CronJob")]
+        if not mine:
+            continue
+        with_both = [w for w in mine if all(c.probe("readiness") and c.probe("liveness") for c in w.containers)]
+        missing = []
+        for w in mine:
+            for c in w.containers:
+                lacks = [k for k in ("readiness", "liveness") if c.probe(k) is None]
+                if lacks:
+                    missing.append((w, c, lacks))
+        evidence = merge_evidence(p.loc for w in with_both for c in w.containers for p in c.probes)[:3]
+        cells.append(Cell(f"{_prefix(inp, k8s_set.name)}" + t(f"readiness/liveness 프로브가 모두 있는 워크로드 {len(with_both)}/{len(mine)}개",
+                                                                f"{len(with_both)}/{len(mine)} workloads have readiness and liveness probes"), evidence))
+        for w, c, lacks in missing:
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}{w.kind} `{w.name}` " + t(f"컨테이너 {c.name}: {', '.join(lacks)} 프로브 없음",
+                                                                                    f"container {c.name}: no {', '.join(lacks)} probe"), (c.loc,)))
+    return cells
+
+
+def load_balancer_services(inp: Inputs) -> list[Cell]:
+    cells = []
+    for k8s_set in inp.k8s_sets:
+        for svc in k8s_set.of("Service"):
+            if _dig(svc.body, ("spec", "type")) == "LoadBalancer":
+                ports = ", ".join(str(p.get("port")) for p in _dig(svc.body, ("spec", "ports")) or [] if isinstance(p, dict))
+                cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Service `{svc.name}` (type LoadBalancer, ports {ports})", (svc.loc("spec", "type"),)))
+    return cells
+
+
+def autoscaler_cells(inp: Inputs) -> list[Cell]:
+    """12.2.1: HPAs, KEDA ScaledObjects (horizontal) and VPAs (vertical)."""
+    cells = []
+    for k8s_set in inp.k8s_sets:
+        for hpa in k8s_set.of("HorizontalPodAutoscaler"):
+            target = _dig(hpa.body, ("spec", "scaleTargetRef", "name"))
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}HPA `{hpa.name}` → {target} "
+                              f"({_dig(hpa.body, ('spec', 'minReplicas')) or 1}–{_dig(hpa.body, ('spec', 'maxReplicas'))}"
+                              + (f", {_metrics(hpa)}" if _metrics(hpa) else "") + ")", (hpa.loc(),)))
+        for so in k8s_set.of("ScaledObject"):
+            triggers = ", ".join(str((tr or {}).get("type")) for tr in _dig(so.body, ("spec", "triggers")) or [])
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}KEDA ScaledObject `{so.name}` ({triggers})", (so.loc(),)))
+    return cells
+
+
+def vpa_cells(inp: Inputs) -> list[Cell]:
+    return [Cell(f"{_prefix(inp, s.name)}VPA `{v.name}` (updateMode {_dig(v.body, ('spec', 'updatePolicy', 'updateMode')) or 'Auto'})", (v.loc(),))
+            for s in inp.k8s_sets for v in s.of("VerticalPodAutoscaler")]
+
+
+def pdb_cells(inp: Inputs) -> list[Cell]:
+    cells = []
+    for s in inp.k8s_sets:
+        for pdb in s.of("PodDisruptionBudget"):
+            rule = ("minAvailable " + str(_dig(pdb.body, ("spec", "minAvailable")))) if _dig(pdb.body, ("spec", "minAvailable")) is not None \
+                else ("maxUnavailable " + str(_dig(pdb.body, ("spec", "maxUnavailable"))))
+            cells.append(Cell(f"{_prefix(inp, s.name)}PodDisruptionBudget `{pdb.name}` ({rule})", (pdb.loc(),)))
+    return cells
+
+
+def mesh_cells(inp: Inputs) -> list[Cell]:
+    """8.1.2: service mesh objects and injection switches."""
+    cells = []
+    for s in inp.k8s_sets:
+        istio = [o for o in s.objects if o.api_version.startswith(("networking.istio.io", "security.istio.io"))]
+        if istio:
+            kinds = sorted({o.kind for o in istio})
+            cells.append(Cell(f"{_prefix(inp, s.name)}Istio ({', '.join(kinds)})", merge_evidence(o.loc() for o in istio)[:3]))
+        linkerd = [o for o in s.objects if o.api_version.startswith("linkerd.io") or
+                   (_dig(o.body, ("metadata", "annotations")) or {}).get("linkerd.io/inject") == "enabled"]
+        if linkerd:
+            cells.append(Cell(f"{_prefix(inp, s.name)}Linkerd", merge_evidence(o.loc() for o in linkerd)[:3]))
+        for ns in s.of("Namespace"):
+            labels = _dig(ns.body, ("metadata", "labels")) or {}
+            if labels.get("istio-injection") == "enabled" or "istio.io/rev" in labels:
+                cells.append(Cell(f"{_prefix(inp, s.name)}Namespace `{ns.name}`: Istio sidecar injection", (ns.loc("metadata", "labels"),)))
+    return cells
+
+
+def namespace_cells(inp: Inputs) -> list[Cell]:
+    t = inp.t
+    cells = []
+    for s in inp.k8s_sets:
+        declared = sorted({o.name for o in s.of("Namespace")})
+        used = sorted({o.namespace for o in s.objects if o.namespace})
+        if declared or used:
+            text = t("네임스페이스 ", "namespaces ") + ", ".join(sorted(set(declared) | set(used)))
+            evidence = [o.loc() for o in s.of("Namespace")] or [s.objects[0].loc()]
+            cells.append(Cell(_prefix(inp, s.name) + text, tuple(evidence[:3])))
+    return cells
+
+
+def resource_management_cells(inp: Inputs) -> list[Cell]:
+    t = inp.t
+    cells = []
+    for s in inp.k8s_sets:
+        for quota in s.of("ResourceQuota"):
+            hard = _dig(quota.body, ("spec", "hard")) or {}
+            cells.append(Cell(f"{_prefix(inp, s.name)}ResourceQuota `{quota.name}` ({', '.join(f'{k}={v}' for k, v in hard.items())})", (quota.loc(),)))
+        for lr in s.of("LimitRange"):
+            cells.append(Cell(f"{_prefix(inp, s.name)}LimitRange `{lr.name}`", (lr.loc(),)))
+        containers = [c for w in inp.workloads if w.set == s.name for c in w.containers]
+        if containers:
+            with_requests = sum(1 for c in containers if c.requests)
+            with_limits = sum(1 for c in containers if c.limits)
+            cells.append(Cell(_prefix(inp, s.name) + t(f"requests 지정 컨테이너 {with_requests}/{len(containers)}, limits 지정 {with_limits}/{len(containers)}",
+                                                      f"{with_requests}/{len(containers)} containers set requests, {with_limits}/{len(containers)} set limits")))
+    return cells
+
+
+def identity_cells(inp: Inputs) -> list[Cell]:
+    """11.2.1: service accounts bound to cloud identities, and RBAC objects."""
+    t = inp.t
+    cells = []
+    keys = {"azure.workload.identity/client-id": "Azure workload identity", "eks.amazonaws.com/role-arn": "EKS IRSA",
+            "iam.gke.io/gcp-service-account": "GKE Workload Identity"}
+    for s in inp.k8s_sets:
+        bound = []
+        for sa in s.of("ServiceAccount"):
+            annotations = _dig(sa.body, ("metadata", "annotations")) or {}
+            for key, label in keys.items():
+                if key in annotations:
+                    bound.append((sa, label))
+        if bound:
+            label = bound[0][1]
+            cells.append(Cell(_prefix(inp, s.name) + t(f"{label}로 연결된 ServiceAccount {len(bound)}개 (", f"{len(bound)} ServiceAccounts bound with {label} (")
+                              + ", ".join(f"`{sa.name}`" for sa, _ in bound) + ")", merge_evidence(sa.loc("metadata", "annotations") for sa, _ in bound)[:3]))
+        rbac = s.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+        if rbac:
+            counts = ", ".join(f"{k} {sum(1 for o in rbac if o.kind == k)}" for k in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                               if any(o.kind == k for o in rbac))
+            cells.append(Cell(_prefix(inp, s.name) + "Kubernetes RBAC (" + counts + ")", merge_evidence(o.loc() for o in rbac)[:3]))
+    return cells
+
+
+def secret_store_cells(inp: Inputs) -> list[Cell]:
+    """11.2.2: how secrets reach pods (CSI Key Vault provider, External Secrets), names only."""
+    cells = []
+    for s in inp.k8s_sets:
+        for spc in s.of("SecretProviderClass"):
+            params = _dig(spc.body, ("spec", "parameters")) or {}
+            vault = params.get("keyvaultName") or params.get("vaultName") or ""
+            cells.append(Cell(f"{_prefix(inp, s.name)}Secrets Store CSI `{spc.name}` (provider {_dig(spc.body, ('spec', 'provider'))}"
+                              + (f", Key Vault {vault}" if vault else "") + ")", (spc.loc(),)))
+        for es in s.of("ExternalSecret", "SecretStore", "ClusterSecretStore"):
+            cells.append(Cell(f"{_prefix(inp, s.name)}External Secrets {es.kind} `{es.name}`", (es.loc(),)))
+        secrets = s.of("Secret")
+        if secrets:
+            cells.append(Cell(f"{_prefix(inp, s.name)}Secret {len(secrets)} (" + ", ".join(f"`{o.name}`" for o in secrets[:8]) + ")",
+                              merge_evidence(o.loc() for o in secrets)[:3]))
+    return cells
+
+
+def storage_cells(inp: Inputs) -> list[Cell]:
+    cells = []
+    for s in inp.k8s_sets:
+        for pvc in s.of("PersistentVolumeClaim"):
+            size = _dig(pvc.body, ("spec", "resources", "requests", "storage"))
+            cls = _dig(pvc.body, ("spec", "storageClassName"))
+            cells.append(Cell(f"{_prefix(inp, s.name)}PVC `{pvc.name}` ({size or '?'}" + (f", {cls}" if cls else "") + ")", (pvc.loc(),)))
+        for sc in s.of("StorageClass"):
+            cells.append(Cell(f"{_prefix(inp, s.name)}StorageClass `{sc.name}` ({sc.body.get('provisioner')})", (sc.loc(),)))
+        for w in s.of("StatefulSet"):
+            for i, claim in enumerate(_dig(w.body, ("spec", "volumeClaimTemplates")) or []):
+                size = _dig(claim, ("spec", "resources", "requests", "storage"))
+                cells.append(Cell(f"{_prefix(inp, s.name)}StatefulSet `{w.name}` volumeClaimTemplate {_dig(claim, ('metadata', 'name'))} ({size})",
+                                  (w.loc("spec", "volumeClaimTemplates", i),)))
+    return cells
+
+
+def observability_cells(inp: Inputs, *categories: str) -> list[Cell]:
+    return [Cell(f"{_prefix(inp, w.set)}{product} ({w.kind} `{w.name}`, {image})", (w.loc,)) for w, product, image in in_cluster(inp, *categories)]
+
+
+def monitor_objects(inp: Inputs) -> list[Cell]:
+    cells = []
+    for s in inp.k8s_sets:
+        objs = s.of("ServiceMonitor", "PodMonitor", "PrometheusRule")
+        if objs:
+            kinds = ", ".join(f"{k} {sum(1 for o in objs if o.kind == k)}" for k in ("ServiceMonitor", "PodMonitor", "PrometheusRule") if any(o.kind == k for o in objs))
+            cells.append(Cell(f"{_prefix(inp, s.name)}Prometheus Operator ({kinds})", merge_evidence(o.loc() for o in objs)[:3]))
+    return cells

@@ -1,0 +1,128 @@
+"""Kubernetes objects in the document: workloads, stores and who uses them, ingress, probes, autoscaling."""
+
+from __future__ import annotations
+
+from archinfer.render import render_document
+from archinfer.scan import analyze
+from tests.conftest import Tree
+from tests.infer.test_sections import region
+
+APP = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cartservice
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: cartservice}
+  template:
+    metadata:
+      labels: {app: cartservice}
+    spec:
+      serviceAccountName: cart
+      containers:
+        - name: server
+          image: us-docker.pkg.dev/google-samples/microservices-demo/cartservice:v0.10.0
+          ports: [{containerPort: 7070}]
+          env:
+            - name: REDIS_ADDR
+              value: "redis-cart:6379"
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: db, key: password}}
+          readinessProbe:
+            grpc: {port: 7070}
+          resources:
+            requests: {cpu: 200m, memory: 64Mi}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: redis-cart
+spec:
+  selector:
+    matchLabels: {app: redis-cart}
+  template:
+    metadata:
+      labels: {app: redis-cart}
+    spec:
+      containers:
+        - name: redis
+          image: redis:alpine
+          readinessProbe: {tcpSocket: {port: 6379}}
+          livenessProbe: {tcpSocket: {port: 6379}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis-cart
+spec:
+  selector: {app: redis-cart}
+  ports: [{port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: frontend-external
+spec:
+  type: LoadBalancer
+  selector: {app: frontend}
+  ports: [{port: 80}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations:
+    cert-manager.io/cluster-issuer: letsencrypt
+spec:
+  ingressClassName: nginx
+  tls: [{hosts: [shop.example.com], secretName: shop-tls}]
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /cart
+            pathType: Prefix
+            backend: {service: {name: cartservice, port: {number: 7070}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: cart
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: cartservice}
+  minReplicas: 2
+  maxReplicas: 8
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: cart
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: cartservice}}
+"""
+
+
+def test_manifests_fill_cluster_sections(tree: Tree) -> None:
+    root = tree({"kubernetes-manifests/app.yaml": APP})
+    text = render_document(analyze(root).views, "ko")
+    workloads = region(text, "7.2.1")
+    assert "Deployment `cartservice`" in workloads and "HPA 2–8, cpu 60%" in workloads
+    assert "requests cpu=200m, memory=64Mi" in workloads
+    assert "Google Cloud (GCP)" in region(text, "7.1.2")  # Artifact Registry images are evidence of the cloud
+    stores = region(text, "8.2.1")
+    assert "Redis (클러스터 내)" in stores and "사용: cartservice" in stores
+    ingress = region(text, "8.1.1")
+    assert "클래스 nginx" in ingress and "/cart → cartservice" in ingress and "TLS shop-tls" in ingress
+    assert "cert-manager letsencrypt" in ingress and "`kubernetes-manifests/app.yaml:62`" in ingress
+    probes = region(text, "12.2.2")
+    assert "1/2" in probes and "컨테이너 server: liveness 프로브 없음" in probes
+    assert "type LoadBalancer" in probes
+    assert "PodDisruptionBudget `cart` (minAvailable 1)" in region(text, "12.3.1")
+    assert "HPA `cart` → cartservice (2–8, cpu 60%)" in region(text, "12.2.1")
+    assert "password" not in stores.lower()
