@@ -16,8 +16,11 @@ YamlFormat = Callable[[str, list[YamlDoc]], "tuple[list[Fact], list[Diagnostic]]
 
 
 def formats() -> tuple[YamlFormat, ...]:
-    """The content-classified YAML formats besides Kubernetes objects."""
-    return ()
+    """The content-classified YAML formats besides Kubernetes objects, most specific first."""
+    from . import azure_pipelines, bitbucket_pipelines, circleci, github_actions, gitlab_ci
+
+    return (github_actions.from_yaml, gitlab_ci.from_yaml, bitbucket_pipelines.from_yaml, circleci.from_yaml,
+            azure_pipelines.from_yaml)
 
 
 def matches(path: str) -> bool:

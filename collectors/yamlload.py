@@ -49,9 +49,19 @@ def _loader_class() -> type:
         """Safe loader that also accepts the YAML 'value' tag (`=`), as valid CRDs use it."""
 
     Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+    # Application tags (GitLab `!reference`, CloudFormation `!Ref`) keep their plain value.
+    Loader.add_multi_constructor("!", _untagged)
     # Timestamps stay strings: a date in a manifest is text to show, not a datetime to reformat.
     Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
     return Loader
+
+
+def _untagged(loader: Any, suffix: str, node: Any) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
 
 
 _LOADER: list[type] = []
