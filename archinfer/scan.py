@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from .collectors.registry import Collector, collectors
 from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity
@@ -55,7 +56,8 @@ def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
     facts: list[Fact] = []
     files: list[FileReport] = []
     diagnostics: list[Diagnostic] = []
-    for rel in walk(root):
+    paths = walk(root)
+    for rel in paths:
         collector = _pick(registry, rel)
         if collector is None:
             continue
@@ -63,7 +65,65 @@ def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
         files.append(report)
         facts.extend(file_facts)
         diagnostics.extend(file_diags)
+    build_facts, build_diags = _kustomize(paths, reader(root, limits))
+    facts.extend(build_facts)
+    diagnostics.extend(build_diags)
     return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)))
+
+
+def reader(root: Path, limits: Limits) -> Callable[[str], str]:
+    """Read a file by relative path with the walk's rules: inside the root, no links, size limit, UTF-8/16."""
+    resolved_root = root.resolve()
+
+    def read_text(rel: str) -> str:
+        path = (root / rel)
+        if ".." in Path(rel).parts or Path(rel).is_absolute():
+            raise OSError(f"{rel}: outside the scanned folder")
+        for parent in [path, *path.parents]:
+            if parent == root or parent == resolved_root:
+                break
+            if parent.is_symlink():
+                raise OSError(f"{rel}: symbolic link not followed")
+        info = path.stat()
+        if info.st_size > limits.max_file_bytes:
+            raise OSError(f"{rel}: larger than {limits.max_file_bytes} bytes")
+        return decode(path.read_bytes())
+
+    return read_text
+
+
+def _kustomize(paths: list[str], read_text: Callable[[str], str]) -> tuple[list[Fact], list[Diagnostic]]:
+    """Build every top-level overlay (a kustomization no other kustomization uses) into objects."""
+    from .collectors import kustomize
+    from .collectors.kubernetes import K8sObject
+    from .infer.kubernetes import KIND_BUILD, KustomizeBuild
+
+    from .infer.kubernetes import KIND_KUSTOMIZATION
+
+    files = [p for p in paths if kustomize.is_kustomization(p)]
+    dirs = sorted({posixpath.dirname(p) or "." for p in files})
+    if not dirs:
+        return [], []
+    used = kustomize.referenced_dirs(dirs, read_text)
+    facts: list[Fact] = [Fact(KIND_KUSTOMIZATION, Loc(p, 1), None) for p in files]
+    diagnostics: list[Diagnostic] = []
+    for overlay in dirs:
+        if overlay in used:
+            continue
+        result = kustomize.build(overlay, read_text)
+        diagnostics.extend(result.diagnostics)
+        objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
+        kustomization = next(p for p in paths if (posixpath.dirname(p) or ".") == overlay and kustomize.is_kustomization(p))
+        facts.append(Fact(KIND_BUILD, Loc(kustomization, 1), KustomizeBuild(overlay, objects, result.files)))
+    return facts, diagnostics
+
+
+def _built_object(built: Any, source: str, factory: Any) -> Any:
+    data = built.data
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    namespace = metadata.get("namespace")
+    return factory(str(data.get("apiVersion", "")), str(data.get("kind", "")), str(metadata.get("name", "")),
+                   str(namespace) if namespace is not None else None, data, built.origin, dict(built.lines), source)
 
 
 def _pick(registry: dict[str, Collector], rel: str) -> Collector | None:

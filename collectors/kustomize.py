@@ -266,30 +266,49 @@ _ResourceLoader.add_constructor(
 
 @dataclass(frozen=True)
 class _Doc:
-    """One YAML document of a resource file: its data (YAML 1.2 scalars), start line and key lines."""
+    """One YAML document of a resource file: its data (YAML 1.2 scalars), start line, key lines, and
+    where a key has no value at all (kyaml drops those when merging, but keeps an explicit null)."""
 
     data: Any
     line: int
     lines: dict[Path, int]
+    empty: frozenset[Path] = frozenset()
 
 
 def _parse_resources(text: str) -> list[_Doc]:
     """The documents of a resource or patch file; raises YamlError with the failing line."""
     docs = load_documents(text)
     loader = _ResourceLoader(text)
-    values: list[Any] = []
+    values: list[tuple[Any, frozenset[Path]]] = []
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
-                values.append(loader.construct_document(node))
+                empty: set[Path] = set()
+                _empty_values(node, (), empty)
+                values.append((loader.construct_document(node), frozenset(empty)))
     except yaml.YAMLError as exc:
         raise YamlError(f"cannot parse YAML: {exc}", 0) from None
     finally:
         loader.dispose()
     if len(values) != len(docs):
-        values = [doc.data for doc in docs]
-    return [_Doc(_fresh(value), doc.line, doc.lines) for doc, value in zip(docs, values)]
+        values = [(doc.data, frozenset()) for doc in docs]
+    return [_Doc(_fresh(value), doc.line, doc.lines, empty) for doc, (value, empty) in zip(docs, values)]
+
+
+def _empty_values(node: Any, path: Path, out: set[Path]) -> None:
+    """Paths of mapping keys written with no value (`key:`), which is not the same as `key: null` to kyaml."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            child = path + (key_node.value,)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null") and not value_node.value:
+                out.add(child)
+            _empty_values(value_node, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _empty_values(item, path + (i,), out)
 
 
 def _fresh(node: Any) -> Any:
@@ -550,6 +569,7 @@ class _Res:
     origin: Loc
     src_lines: Mapping[Path, int] = field(default_factory=dict)
     index: dict[int, tuple[Any, Path]] = field(default_factory=dict)
+    empty: frozenset[Path] = frozenset()
     prev: list[tuple[str, str, str]] = field(default_factory=list)  # (name, namespace, kind) before renames
     prefixes: list[str] = field(default_factory=list)
     suffixes: list[str] = field(default_factory=list)
@@ -557,10 +577,10 @@ class _Res:
     needs_hash: bool = False
 
 
-def _new_res(data: dict[str, Any], origin: Loc, lines: Mapping[Path, int]) -> _Res:
+def _new_res(data: dict[str, Any], origin: Loc, lines: Mapping[Path, int], empty: frozenset[Path]) -> _Res:
     index: dict[int, tuple[Any, Path]] = {}
     _index_nodes(data, (), index)
-    return _Res(data, origin, lines, index)
+    return _Res(data, origin, lines, index, empty)
 
 
 def _index_nodes(node: Any, path: Path, index: dict[int, tuple[Any, Path]]) -> None:
@@ -747,11 +767,11 @@ def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
     except YamlError as exc:
         ctx.report(loc, f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
         return []
-    queue: deque[tuple[Any, Loc, Mapping[Path, int]]] = deque(
-        (doc.data, Loc(path, doc.line), doc.lines) for doc in docs)
+    queue: deque[tuple[Any, Loc, Mapping[Path, int], frozenset[Path]]] = deque(
+        (doc.data, Loc(path, doc.line), doc.lines, doc.empty) for doc in docs)
     out: list[_Res] = []
     while queue:
-        data, origin, lines = queue.popleft()
+        data, origin, lines, empty = queue.popleft()
         if data is None or data == {}:
             continue
         problem = _resource_problem(data)
@@ -760,9 +780,9 @@ def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
             continue
         kind = _text_of(data, "kind")
         if kind.endswith("List") and "items" in data:
-            queue.extend(_list_items(ctx, data, origin, lines, loc))
+            queue.extend(_list_items(ctx, data, origin, lines, empty, loc))
             continue
-        out.append(_new_res(data, origin, lines))
+        out.append(_new_res(data, origin, lines, empty))
     return out
 
 
@@ -776,8 +796,8 @@ def _resource_problem(data: Any) -> str:
     return ""
 
 
-def _list_items(ctx: _Ctx, data: dict[str, Any], origin: Loc, lines: Mapping[Path, int],
-                loc: Loc) -> Iterator[tuple[Any, Loc, Mapping[Path, int]]]:
+def _list_items(ctx: _Ctx, data: dict[str, Any], origin: Loc, lines: Mapping[Path, int], empty: frozenset[Path],
+                loc: Loc) -> Iterator[tuple[Any, Loc, Mapping[Path, int], frozenset[Path]]]:
     items = data.get("items")
     if items is None:
         return
@@ -786,7 +806,8 @@ def _list_items(ctx: _Ctx, data: dict[str, Any], origin: Loc, lines: Mapping[Pat
         return
     for i, item in enumerate(items):
         item_lines = {k[2:]: v for k, v in lines.items() if k[:2] == ("items", i)}
-        yield item, Loc(origin.path, lines.get(("items", i), origin.line)), item_lines
+        item_empty = frozenset(k[2:] for k in empty if k[:2] == ("items", i))
+        yield item, Loc(origin.path, lines.get(("items", i), origin.line)), item_lines, item_empty
 
 
 def _append_all(ctx: _Ctx, resmap: list[_Res], new: list[_Res], loc: Loc) -> None:
@@ -1000,9 +1021,8 @@ def _merged_generated(old: _Res, new: _Res) -> _Res:
             if merged:
                 data[key] = {k: merged[k] for k in sorted(merged)}
         origin = old.origin
-    res = _Res(data, origin, old.src_lines if origin == old.origin else {}, {}, list(old.prev),
-               list(old.prefixes), list(old.suffixes), old.behavior, old.needs_hash and new.needs_hash)
-    return res
+    return _Res(data, origin, prev=list(old.prev), prefixes=list(old.prefixes), suffixes=list(old.suffixes),
+                behavior=old.behavior, needs_hash=old.needs_hash and new.needs_hash)
 
 
 def _set_meta_raw(data: dict[str, Any], key: str, value: Any) -> None:
@@ -1647,7 +1667,7 @@ def _apply_smp(res: _Res, patch: dict[str, Any], allow: tuple[bool, bool]) -> bo
     if allow[0] or allow[1]:
         _store_prev(res)
     schema = _schema_for(res.data, patch)
-    merged = _walk(res.data, patch, schema, "")
+    merged = _walk(res.data, patch, schema, "", _empty_test(res))
     if not isinstance(merged, dict) or not merged:
         return False
     res.data = merged
@@ -1753,6 +1773,9 @@ def _apply_json_patch(ctx: _Ctx, resmap: list[_Res], ops: list[dict[str, Any]], 
             _store_prev(res)
         index: dict[int, tuple[Any, Path]] = {}
         doc = _copy_indexed(res.data, res.index, index)
+        meta = doc.get("metadata")
+        if _has_build_annotations(res) and isinstance(meta, dict) and "annotations" not in meta:
+            meta["annotations"] = {}  # kustomize keeps its build state in annotations: the map exists
         try:
             for n, op in enumerate(ops, 1):
                 doc = _json_op(doc, op, n)
@@ -1763,6 +1786,11 @@ def _apply_json_patch(ctx: _Ctx, resmap: list[_Res], ops: list[dict[str, Any]], 
             ctx.report(loc, f"JSON patch of {_kind(res)} '{_name(res)}' does not leave an object: not applied")
             continue
         res.data, res.index = doc, index
+        _set_string_map(doc, "annotations", _annotations(doc))
+
+
+def _has_build_annotations(res: _Res) -> bool:
+    return bool(res.prev or res.prefixes or res.suffixes or res.behavior or res.needs_hash)
 
 
 def _copy_indexed(node: Any, old: dict[int, tuple[Any, Path]], new: dict[int, tuple[Any, Path]]) -> Any:
@@ -2040,17 +2068,17 @@ def _kind_of(dest: Any, origin: Any) -> str:
     return ""
 
 
-def _walk(dest: Any, origin: Any, schema: _Schema | None, where: str) -> Any:
+def _walk(dest: Any, origin: Any, schema: _Schema | None, where: str, empty: _EmptyTest) -> Any:
     """Merge `origin` (the patch) into `dest`; returns the new value, or _ABSENT / None to drop the field."""
     kind = _kind_of(dest, origin)
     for node in (dest, origin):
         if kind and not _missing_or_null(node) and _kind_of(node, None) != kind:
             raise _PatchError(f"cannot merge a {_kind_of(node, None)} with a {kind} at '{where or '.'}'")
     if kind in ("map", ""):
-        return _walk_map(dest, origin, schema, where)
+        return _walk_map(dest, origin, schema, where, empty)
     if kind == "list":
         if schema is not None and schema.keys is not None:
-            return _walk_merge_list(dest, origin, schema, where)
+            return _walk_merge_list(dest, origin, schema, where, empty)
         return origin if origin is not _ABSENT else dest
     return origin if origin is not _ABSENT else dest
 
@@ -2079,14 +2107,29 @@ def _directive(patch: Any, where: str) -> str:
 
 _KEEP_NULL = object()
 
+# Whether key `key` of mapping `node` was written with no value at all.
+_EmptyTest = Callable[[Any, Any], bool]
 
-def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str) -> Any:
+
+def _empty_test(res: _Res) -> _EmptyTest:
+    def test(node: Any, key: Any) -> bool:
+        entry = res.index.get(id(node))
+        return entry is not None and entry[0] is node and entry[1] + (_key_text(key),) in res.empty
+    return test
+
+
+def _never_empty(node: Any, key: Any) -> bool:
+    return False
+
+
+def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str, empty: _EmptyTest,
+              holder: Any = None, key: Any = None) -> Any:
     if _missing_or_null(dest):
         directive = _directive(origin, where) if isinstance(origin, (dict, list)) else "merge"
         if directive == "delete":
             return _ABSENT
-        if origin is _ABSENT and dest is None:
-            return _KEEP_NULL  # an explicit null the patch does not mention is kept
+        if origin is _ABSENT and dest is None and not (holder is not None and empty(holder, key)):
+            return _KEEP_NULL  # an explicit null the patch does not mention is kept (`key:` alone is dropped)
         result = origin
     elif origin is None:
         return _ABSENT
@@ -2099,8 +2142,13 @@ def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str) -> Any
         return result
     other = origin if isinstance(origin, dict) else {}
     for key in sorted(set(result) | set(other), key=str):
-        value = _walk(result.get(key, _ABSENT), other.get(key, _ABSENT),
-                      schema.field(str(key)) if schema else None, f"{where}.{key}" if where else str(key))
+        child_schema = schema.field(str(key)) if schema else None
+        child_where = f"{where}.{key}" if where else str(key)
+        dest_value, origin_value = result.get(key, _ABSENT), other.get(key, _ABSENT)
+        if dest_value is None and origin_value is _ABSENT:
+            value = _walk_map(None, _ABSENT, child_schema, child_where, empty, result, key)
+        else:
+            value = _walk(dest_value, origin_value, child_schema, child_where, empty)
         if value is _KEEP_NULL:
             result[key] = None
         elif value is _ABSENT or value is None:
@@ -2110,7 +2158,7 @@ def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str) -> Any
     return result
 
 
-def _walk_merge_list(dest: Any, origin: Any, schema: _Schema, where: str) -> Any:
+def _walk_merge_list(dest: Any, origin: Any, schema: _Schema, where: str, empty: _EmptyTest) -> Any:
     """kyaml's walkAssociativeSequence with MergeOptionsListPrepend (kustomize's setting)."""
     if _missing_or_null(dest):
         result = origin
@@ -2129,7 +2177,7 @@ def _walk_merge_list(dest: Any, origin: Any, schema: _Schema, where: str) -> Any
         values = _element_values(sources, keys)
     else:
         values, keys = _primitive_values(sources), [""]
-    return _set_merge_elements(result, origin, values, keys, schema.elements(), where)
+    return _set_merge_elements(result, origin, values, keys, schema.elements(), where, empty)
 
 
 def _element_values(sources: tuple[Any, Any], keys: list[str]) -> list[list[str]]:
@@ -2164,7 +2212,7 @@ def _primitive_values(sources: tuple[Any, Any]) -> list[list[str]]:
 
 
 def _set_merge_elements(dest: list[Any], origin: Any, values_list: list[list[str]], keys: list[str],
-                        elem_schema: _Schema | None, where: str) -> Any:
+                        elem_schema: _Schema | None, where: str, empty: _EmptyTest) -> Any:
     """kyaml's setAssociativeSequenceElements: merge item by item, then re-add the destination's items."""
     items: list[Any] = []
     if len(keys) > 1:
@@ -2176,7 +2224,7 @@ def _set_merge_elements(dest: list[Any], origin: Any, values_list: list[list[str
         valid_keys, valid_values = _validate_keys(values_list, values, keys)
         match_keys, match_values = _validate_keys([valid_values], valid_values, valid_keys)
         val = _walk(_element_find(dest, match_keys, match_values), _element_find(origin, match_keys, match_values),
-                    elem_schema, f"{where}[]")
+                    elem_schema, f"{where}[]", empty)
         if val is _KEEP_NULL or _missing_or_null(val) or val == {}:
             _element_set(dest, _ABSENT, valid_keys, valid_values)
             continue
@@ -2556,4 +2604,6 @@ def _plain(node: Any) -> Any:
         return [_plain(v) for v in node]
     if isinstance(node, _Stamp):
         return str.__str__(node)
+    if isinstance(node, float) and node == int(node) and abs(node) < 1e21:
+        return int(node)  # Go's JSON encoder writes 1000.0 as 1000
     return node

@@ -80,7 +80,7 @@ def ci(inp: Inputs) -> SectionView:
 def cd(inp: Inputs) -> SectionView:
     """10.1.2: deploy steps and GitOps controllers, rollout strategies, rollback mechanisms."""
     t = inp.t
-    tools = list(_step_cells(inp, DEPLOY))
+    tools = list(_step_cells(inp, DEPLOY, "infra"))
     for s in inp.k8s_sets:
         for app in s.of("Application", "ApplicationSet"):
             if not app.api_version.startswith("argoproj.io"):
@@ -99,12 +99,14 @@ def cd(inp: Inputs) -> SectionView:
     for w in inp.workloads:
         if w.kind == "Rollout" and w.strategy:
             strategies.append(Cell(f"Argo Rollouts {w.strategy} (`{w.name}`)", (w.loc,)))
-    by_type: dict[str, list[Any]] = {}
+    by_type: dict[tuple[str, str], list[Any]] = {}
     for w in inp.workloads:
         if w.kind == "Deployment":
-            by_type.setdefault(w.strategy or "RollingUpdate (default)", []).append(w)
-    for strategy, ws in sorted(by_type.items()):
-        strategies.append(Cell(f"Deployment {strategy}: {len(ws)}", merge_evidence(w.loc for w in ws)[:3]))
+            by_type.setdefault((w.set, w.strategy or t("RollingUpdate (기본값)", "RollingUpdate (default)")), []).append(w)
+    for (set_name, strategy), ws in sorted(by_type.items()):
+        prefix = f"{set_name}: " if len(inp.k8s_sets) > 1 else ""
+        strategies.append(Cell(prefix + t(f"Deployment {len(ws)}개 {strategy}", f"{len(ws)} Deployments {strategy}"),
+                               merge_evidence(w.loc for w in ws)[:3]))
     rollback = [Cell(f"{step.tool}: {step.detail}", (fact_loc(fact.loc.path, step.line),))
                 for fact, _, _, step in _steps(inp, DEPLOY) if "--atomic" in step.detail or "undo" in step.detail or "rollback" in step.detail]
     return SectionView("10.1.2", (
@@ -119,7 +121,7 @@ def kubernetes_setup(inp: Inputs) -> SectionView:
     t = inp.t
     clusters = [inp.describe(c, [("version", "Kubernetes {}")]) for c in inp.of("k8s_cluster")]
     clusters += [Cell(f"{s.name}: " + (t("kustomize overlay", "kustomize overlay") if s.kind == "kustomize" else t("매니페스트", "manifests"))
-                      + t(f" (오브젝트 {len(s.objects)}개)", f" ({len(s.objects)} objects)"), (s.objects[0].loc(),))
+                      + t(f" (오브젝트 {len(s.objects)}개)", f" ({len(s.objects)} objects)"), (s.loc,))
                  for s in inp.k8s_sets if s.objects]
     return SectionView("10.2.1", (
         Bullet(t("클러스터 전략", "Clusters"), tuple(clusters)),
@@ -131,7 +133,7 @@ def kubernetes_setup(inp: Inputs) -> SectionView:
 def charts(inp: Inputs) -> SectionView:
     """10.2.2: Helm charts (structure, values per environment, dependencies); kustomize overlays as the env config."""
     t = inp.t
-    overlays = tuple(Cell(f"kustomize overlay `{s.name}`", (s.objects[0].loc(),)) for s in inp.k8s_sets
+    overlays = tuple(Cell(f"kustomize overlay `{s.name}`", (s.loc,)) for s in inp.k8s_sets
                      if s.kind == "kustomize" and s.objects)
     return SectionView("10.2.2", (
         Bullet(t("차트 구조", "Chart structure"), ()),

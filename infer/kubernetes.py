@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -9,6 +10,7 @@ from ..collectors.kubernetes import KIND_OBJECT, K8sObject
 from ..model import Fact, Loc
 
 KIND_BUILD = "kustomize.build"
+KIND_KUSTOMIZATION = "kustomize.file"  # a kustomization file's location (its folder tree is kustomize-managed)
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Rollout")
 
@@ -29,6 +31,7 @@ class K8sSet:
     name: str
     kind: str  # "kustomize" | "manifests"
     objects: tuple[K8sObject, ...]
+    loc: Loc  # the overlay's kustomization file, or the first manifest
 
     def of(self, *kinds: str) -> list[K8sObject]:
         return [o for o in self.objects if o.kind in kinds]
@@ -84,14 +87,28 @@ def k8s_sets(facts: Iterable[Fact]) -> tuple[K8sSet, ...]:
     fact_list = list(facts)
     builds = [f.data for f in fact_list if f.kind == KIND_BUILD]
     consumed = {path for build in builds for path in build.files}
-    sets = [K8sSet(b.overlay, "kustomize", b.objects) for b in sorted(builds, key=lambda b: b.overlay)]
+    # Files in a kustomization's folder tree only mean something through a build (bases, patches,
+    # components an overlay may or may not enable): never read them as objects on their own.
+    kustomize_dirs = {posixpath.dirname(f.loc.path) for f in fact_list if f.kind == KIND_KUSTOMIZATION}
+    build_locs = {f.data.overlay: f.loc for f in fact_list if f.kind == KIND_BUILD}
+    sets = [K8sSet(b.overlay, "kustomize", b.objects, build_locs[b.overlay]) for b in sorted(builds, key=lambda b: b.overlay)]
     plain: dict[str, list[K8sObject]] = {}
     for fact in fact_list:
-        if fact.kind == KIND_OBJECT and fact.loc.path not in consumed:
+        if fact.kind == KIND_OBJECT and fact.loc.path not in consumed and not _under(fact.loc.path, kustomize_dirs):
             top = fact.loc.path.split("/", 1)[0] if "/" in fact.loc.path else "."
             plain.setdefault(top, []).append(fact.data)
-    sets += [K8sSet(top, "manifests", tuple(objs)) for top, objs in sorted(plain.items())]
+    sets += [K8sSet(top, "manifests", tuple(objs), objs[0].origin) for top, objs in sorted(plain.items())]
     return tuple(sets)
+
+
+def _under(path: str, dirs: set[str]) -> bool:
+    parent = posixpath.dirname(path)
+    while True:
+        if parent in dirs:
+            return True
+        if not parent:
+            return False
+        parent = posixpath.dirname(parent)
 
 
 def pod_spec_path(obj: K8sObject) -> tuple[str | int, ...]:
