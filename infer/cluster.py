@@ -383,7 +383,14 @@ def storage_cells(inp: Inputs) -> list[Cell]:
 
 
 def observability_cells(inp: Inputs, *categories: str) -> list[Cell]:
-    return [Cell(f"{_prefix(inp, w.set)}{product} ({w.kind} `{w.name}`, {image})", (w.loc,)) for w, product, image in in_cluster(inp, *categories)]
+    """Well-known software running in the cluster, with the workloads whose configuration points at it."""
+    sets = {s.name: s for s in inp.k8s_sets}
+    cells = []
+    for w, product, image in in_cluster(inp, *categories):
+        users = sorted({u.name for u, _ in users_of(inp, services_for(sets[w.set], w) + [w.name], w.set) if u.name != w.name})
+        used = inp.t("; 사용: ", "; used by: ") + ", ".join(users) if users else ""
+        cells.append(Cell(f"{_prefix(inp, w.set)}{product} ({w.kind} `{w.name}`, {image}{used})", (w.loc,)))
+    return cells
 
 
 def monitor_objects(inp: Inputs) -> list[Cell]:
