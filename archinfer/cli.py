@@ -7,11 +7,14 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .model import Severity
+
+if TYPE_CHECKING:
+    from .scan import ClusterOptions
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEFAULT_OUTPUT = "ARCHITECTURE.md"
@@ -52,6 +55,9 @@ LangOpt = typer.Option(Lang.ko, "--lang", help="Language of a new document.")
 StrictOpt = typer.Option(False, "--strict", help="Fail (exit 1) when the scan reports warnings.")
 TakeNewOpt = typer.Option(False, "--take-new", help="In regions a person edited, replace their text with the new one.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
+ClusterOpt = typer.Option(False, "--cluster", help="Also read the live cluster of the current kubeconfig context (read-only; needs archinfer\\[cluster]).")
+ContextOpt = typer.Option(None, "--context", help="kubeconfig context for --cluster.")
+KubeconfigOpt = typer.Option(None, "--kubeconfig", help="kubeconfig file for --cluster.")
 
 
 def _output_path(path: Path, output: Optional[str]) -> Optional[Path]:
@@ -60,7 +66,8 @@ def _output_path(path: Path, output: Optional[str]) -> Optional[Path]:
     return Path(output) if output else path / DEFAULT_OUTPUT
 
 
-def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quiet: bool) -> Outcome:
+def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quiet: bool,
+             cluster: "ClusterOptions | None" = None) -> Outcome:
     """The shared path of scan and check: analyse, render, merge into the existing document."""
     from . import document
     from .merge import MarkerError, merge
@@ -71,7 +78,7 @@ def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quie
         raise UsageError(f"{path}: no such file or directory")
     if not path.is_dir():
         raise UsageError(f"{path}: not a directory (give the folder that holds the infrastructure code)")
-    analysis = analyze(path, lang.value)
+    analysis = analyze(path, lang.value, cluster=cluster)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(str(diagnostic), err=True)
@@ -92,14 +99,18 @@ def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quie
 
 @app.command()
 def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, strict: bool = StrictOpt,
-         take_new: bool = TakeNewOpt, quiet: bool = QuietOpt) -> None:
+         take_new: bool = TakeNewOpt, quiet: bool = QuietOpt, cluster: bool = ClusterOpt,
+         context: Optional[str] = ContextOpt, kubeconfig: Optional[str] = KubeconfigOpt) -> None:
     """Create or refresh the document from the infrastructure code under PATH.
 
     Example:  archinfer scan ./infra -o docs/architecture.md
+    Example:  archinfer scan . --cluster --context prod-aks
     """
     from . import document
+    from .scan import ClusterOptions
 
-    outcome = _produce(path, output, lang, take_new, quiet)
+    options = ClusterOptions(context, kubeconfig) if cluster or context or kubeconfig else None
+    outcome = _produce(path, output, lang, take_new, quiet, options)
     target = _output_path(path, output)
     if target is None:
         sys.stdout.write(outcome.text)

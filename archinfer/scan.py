@@ -65,9 +65,11 @@ def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
         files.append(report)
         facts.extend(file_facts)
         diagnostics.extend(file_diags)
-    build_facts, build_diags = _kustomize(paths, reader(root, limits))
-    facts.extend(build_facts)
-    diagnostics.extend(build_diags)
+    read_text = reader(root, limits)
+    for produce in (_kustomize, _helm):
+        more_facts, more_diags = produce(paths, read_text, root)
+        facts.extend(more_facts)
+        diagnostics.extend(more_diags)
     return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)))
 
 
@@ -92,7 +94,7 @@ def reader(root: Path, limits: Limits) -> Callable[[str], str]:
     return read_text
 
 
-def _kustomize(paths: list[str], read_text: Callable[[str], str]) -> tuple[list[Fact], list[Diagnostic]]:
+def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path) -> tuple[list[Fact], list[Diagnostic]]:
     """Build every top-level overlay (a kustomization no other kustomization uses) into objects."""
     from .collectors import kustomize
     from .collectors.kubernetes import K8sObject
@@ -115,6 +117,52 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str]) -> tuple[list[
         objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
         kustomization = next(p for p in paths if (posixpath.dirname(p) or ".") == overlay and kustomize.is_kustomization(p))
         facts.append(Fact(KIND_BUILD, Loc(kustomization, 1), KustomizeBuild(overlay, objects, result.files)))
+    return facts, diagnostics
+
+
+def _with_cluster(collected: CollectResult, options: ClusterOptions) -> CollectResult:
+    """Add what a live cluster says, as objects like the manifests' (provenance cluster:context/ns/kind/name)."""
+    from .collectors.live_cluster import read_cluster
+
+    read = read_cluster(options.context, options.kubeconfig)
+    report = FileReport(f"cluster:{read.context}", "cluster", "parsed" if read.facts else "error",
+                        f"{len(read.facts)} objects")
+    return CollectResult(collected.facts + read.facts, collected.files + (report,),
+                         tuple(sorted(collected.diagnostics + read.diagnostics)))
+
+
+def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tuple[list[Fact], list[Diagnostic]]:
+    """Each chart (not a vendored subchart) rendered once with values.yaml and once per other values file."""
+    from .collectors import helm
+    from .infer.kubernetes import KIND_RENDER, HelmRender
+
+    charts = [p for p in paths if helm.is_chart_file(p)]
+    chart_dirs = {posixpath.dirname(p) or "." for p in charts}
+    facts: list[Fact] = []
+    diagnostics: list[Diagnostic] = []
+    for path in charts:
+        chart_dir = posixpath.dirname(path) or "."
+        if "/charts/" in f"/{chart_dir}/" and any(chart_dir.startswith(f"{d}/charts/") for d in chart_dirs):
+            continue  # a subchart: rendered as part of its parent
+        try:
+            text = read_text(path)
+            values_path = posixpath.join(chart_dir, "values.yaml") if chart_dir != "." else "values.yaml"
+            values_text = read_text(values_path) if values_path in paths else None
+        except (OSError, UnicodeDecodeError) as exc:
+            diagnostics.append(Diagnostic(Loc(path), Severity.WARNING, f"cannot read chart: {exc}"))
+            continue
+        chart, chart_diags = helm.chart_from(path, text, values_text, paths)
+        diagnostics.extend(chart_diags)
+        if chart is None:
+            continue
+        facts.append(Fact(helm.KIND_CHART, Loc(path, chart.line), chart))
+        variants: list[list[str]] = [[]] + [[v] for v in chart.values_files if posixpath.basename(v) != "values.yaml"]
+        for extra in variants:
+            result = helm.render(chart, tuple(extra), read_text, root)
+            diagnostics.extend(result.diagnostics)
+            name = chart.dir if not extra else f"{chart.dir} ({posixpath.basename(extra[0])})"
+            facts.append(Fact(KIND_RENDER, Loc(path, chart.line),
+                              HelmRender(name, chart.dir, result.variant, result.method, result.objects, result.files)))
     return facts, diagnostics
 
 
@@ -178,7 +226,15 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def analyze(root: Path, lang: str = "ko", limits: Limits = Limits()) -> Analysis:
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Read a live cluster too: kubeconfig context (None: current) and kubeconfig file (None: default)."""
+
+    context: str | None = None
+    kubeconfig: str | None = None
+
+
+def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: ClusterOptions | None = None) -> Analysis:
     """Collect, evaluate and infer: the whole read-only half of a scan."""
     from .infer.components import components
     from .infer.coverage import coverage
@@ -188,11 +244,14 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits()) -> Analysis
     from .infer.terraform import evaluate
 
     collected = collect(root, limits)
+    if cluster is not None:
+        collected = _with_cluster(collected, cluster)
     model = evaluate(collected.facts, root.resolve().name or ".")
     sets = k8s_sets(collected.facts)
     inputs = Inputs(model, components(model), lang, sets, tuple(w for s in sets for w in workloads(s)),
                     tuple(f for f in collected.facts if f.kind == "ci.pipeline"),
-                    tuple(f for f in collected.facts if f.kind == "docker.image"))
+                    tuple(f for f in collected.facts if f.kind == "docker.image"),
+                    tuple(f for f in collected.facts if f.kind == "helm.chart"))
     views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
     diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))
     return Analysis(collected, views, diagnostics)

@@ -108,7 +108,7 @@ def ingress_cells(inp: Inputs) -> list[Cell]:
 def ingress_controllers(inp: Inputs) -> list[Cell]:
     """Ingress controllers the class names or the workloads show."""
     cells = []
-    classes = {}
+    classes: dict[str, Any] = {}
     for k8s_set in inp.k8s_sets:
         for ing in k8s_set.of("Ingress"):
             cls = _dig(ing.body, ("spec", "ingressClassName"))
@@ -185,7 +185,7 @@ def services_for(k8s_set: K8sSet, w: Workload) -> list[str]:
 def store_rows(inp: Inputs, category: str, purpose: str, kind: str) -> list[tuple[Cell, ...]]:
     """8.2.1 rows for data stores running in the cluster, with the workloads that use them."""
     t = inp.t
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     sets = {s.name: s for s in inp.k8s_sets}
     for w, product, image in in_cluster(inp, category):
         names = services_for(sets[w.set], w) + [w.name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from ..model import Loc
 from . import cluster
 from .inputs import Inputs
 from .kubernetes import _dig
@@ -38,9 +39,7 @@ def _step_cells(inp: Inputs, *kinds: str) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def fact_loc(path: str, line: int) -> Any:
-    from ..model import Loc
-
+def fact_loc(path: str, line: int) -> Loc:
     return Loc(path, line)
 
 
@@ -120,7 +119,8 @@ def kubernetes_setup(inp: Inputs) -> SectionView:
     """10.2.1: clusters, namespaces, resource management."""
     t = inp.t
     clusters = [inp.describe(c, [("version", "Kubernetes {}")]) for c in inp.of("k8s_cluster")]
-    clusters += [Cell(f"{s.name}: " + (t("kustomize overlay", "kustomize overlay") if s.kind == "kustomize" else t("매니페스트", "manifests"))
+    kinds = {"kustomize": "kustomize overlay", "helm": t("Helm 차트", "Helm chart"), "manifests": t("매니페스트", "manifests")}
+    clusters += [Cell(f"{s.name}: " + kinds[s.kind]
                       + t(f" (오브젝트 {len(s.objects)}개)", f" ({len(s.objects)} objects)"), (s.loc,))
                  for s in inp.k8s_sets if s.objects]
     return SectionView("10.2.1", (
@@ -133,10 +133,22 @@ def kubernetes_setup(inp: Inputs) -> SectionView:
 def charts(inp: Inputs) -> SectionView:
     """10.2.2: Helm charts (structure, values per environment, dependencies); kustomize overlays as the env config."""
     t = inp.t
-    overlays = tuple(Cell(f"kustomize overlay `{s.name}`", (s.loc,)) for s in inp.k8s_sets
-                     if s.kind == "kustomize" and s.objects)
+    structure, per_env, deps = [], [], []
+    for fact in inp.charts:
+        chart = fact.data
+        structure.append(Cell(f"`{chart.dir}`: {chart.name} {chart.version}" + (f" (appVersion {chart.app_version})" if chart.app_version else ""),
+                              (fact.loc,)))
+        extra = [v for v in chart.values_files if posixpath.basename(v) != "values.yaml"]
+        if extra:
+            per_env.append(Cell(f"`{chart.dir}`: values.yaml + " + ", ".join(posixpath.basename(v) for v in extra), (fact.loc,)))
+        for dep in chart.dependencies:
+            state = {True: t("활성", "enabled"), False: t("비활성", "disabled"), None: t("조건 미확정", "condition undecided")}[dep.enabled]
+            vendored = t("charts/에 포함", "vendored in charts/") if dep.vendored else t("charts/에 없음", "not vendored")
+            deps.append(Cell(f"`{chart.dir}` → {dep.alias or dep.name} {dep.version} ({dep.repository or '-'}; {state}"
+                             + (f", {dep.condition}" if dep.condition else "") + f"; {vendored})", (Loc(fact.loc.path, dep.line),)))
+    per_env += [Cell(f"kustomize overlay `{s.name}`", (s.loc,)) for s in inp.k8s_sets if s.kind == "kustomize" and s.objects]
     return SectionView("10.2.2", (
-        Bullet(t("차트 구조", "Chart structure"), ()),
-        Bullet(t("환경별 설정", "Per-environment configuration"), overlays),
-        Bullet(t("의존성 관리", "Dependencies"), ()),
+        Bullet(t("차트 구조", "Chart structure"), tuple(structure)),
+        Bullet(t("환경별 설정", "Per-environment configuration"), tuple(per_env)),
+        Bullet(t("의존성 관리", "Dependencies"), tuple(deps)),
     ))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..model import Fact, Loc
 from .components import Component
@@ -23,6 +23,7 @@ class Inputs:
     workloads: tuple[Workload, ...] = ()
     pipelines: tuple[Fact, ...] = ()  # ci.pipeline facts
     images: tuple[Fact, ...] = ()  # docker.image facts
+    charts: tuple[Fact, ...] = ()  # helm.chart facts
 
     @property
     def deployments(self) -> tuple[str, ...]:
@@ -31,6 +32,14 @@ class Inputs:
     def of(self, *categories: str) -> list[Component]:
         """Components of the given categories, in stable order."""
         return [c for c in self.components if c.category in categories]
+
+    def by_deployment(self, components: Iterable[Component]) -> Iterator[tuple[str, list[Component]]]:
+        """(prefix, components) per deployment that has any; the prefix names it when there are several."""
+        listed = list(components)
+        for deployment in self.deployments:
+            mine = [c for c in listed if c.deployment == deployment]
+            if mine:
+                yield (f"{deployment}: " if len(self.deployments) > 1 else ""), mine
 
     def t(self, ko: str, en: str) -> str:
         return tr(self.lang, ko, en)

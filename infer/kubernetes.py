@@ -24,12 +24,27 @@ class KustomizeBuild:
     files: tuple[str, ...]
 
 
+KIND_RENDER = "helm.render"
+
+
+@dataclass(frozen=True)
+class HelmRender:
+    """A chart rendered with one set of values files: `name` is the set's name in the document."""
+
+    name: str
+    chart: str
+    variant: str
+    method: str  # "helm-sdk" | "static"
+    objects: tuple[K8sObject, ...]
+    files: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class K8sSet:
     """Objects deployed together: one kustomize overlay, or the plain manifests of one top folder."""
 
     name: str
-    kind: str  # "kustomize" | "manifests"
+    kind: str  # "kustomize" | "helm" | "manifests"
     objects: tuple[K8sObject, ...]
     loc: Loc  # the overlay's kustomization file, or the first manifest
 
@@ -89,12 +104,16 @@ def k8s_sets(facts: Iterable[Fact]) -> tuple[K8sSet, ...]:
     consumed = {path for build in builds for path in build.files}
     # Files in a kustomization's folder tree only mean something through a build (bases, patches,
     # components an overlay may or may not enable): never read them as objects on their own.
-    kustomize_dirs = {posixpath.dirname(f.loc.path) for f in fact_list if f.kind == KIND_KUSTOMIZATION}
+    managed_dirs = {posixpath.dirname(f.loc.path) for f in fact_list if f.kind == KIND_KUSTOMIZATION}
+    # Likewise a chart's files (templates without Go syntax, CRDs, subcharts) come only through a render.
+    renders = [f for f in fact_list if f.kind == KIND_RENDER]
+    managed_dirs |= {posixpath.dirname(f.loc.path) for f in renders}
     build_locs = {f.data.overlay: f.loc for f in fact_list if f.kind == KIND_BUILD}
     sets = [K8sSet(b.overlay, "kustomize", b.objects, build_locs[b.overlay]) for b in sorted(builds, key=lambda b: b.overlay)]
+    sets += [K8sSet(f.data.name, "helm", f.data.objects, f.loc) for f in sorted(renders, key=lambda f: f.data.name)]
     plain: dict[str, list[K8sObject]] = {}
     for fact in fact_list:
-        if fact.kind == KIND_OBJECT and fact.loc.path not in consumed and not _under(fact.loc.path, kustomize_dirs):
+        if fact.kind == KIND_OBJECT and fact.loc.path not in consumed and not _under(fact.loc.path, managed_dirs):
             top = fact.loc.path.split("/", 1)[0] if "/" in fact.loc.path else "."
             plain.setdefault(top, []).append(fact.data)
     sets += [K8sSet(top, "manifests", tuple(objs), objs[0].origin) for top, objs in sorted(plain.items())]
@@ -188,7 +207,7 @@ def _env(obj: K8sObject, item: dict[str, Any], configmaps: dict[tuple[str | None
     value_from = item.get("valueFrom") or {}
     if "configMapKeyRef" in value_from:
         ref = value_from["configMapKeyRef"] or {}
-        data = configmaps.get((obj.namespace, ref.get("name"))) or {}
+        data = configmaps.get((obj.namespace, str(ref.get("name")))) or {}
         value = data.get(ref.get("key"))
         return EnvVar(name, None if value is None else str(value), f"configmap:{ref.get('name')}")
     if "secretKeyRef" in value_from:

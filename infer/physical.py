@@ -246,10 +246,8 @@ def security(inp: Inputs) -> SectionView:
     t = inp.t
     firewall = [inp.describe(c, [("sku", "SKU {}"), ("zones", t("가용 영역 {}", "zones {}"))]) for c in inp.of("firewall")]
     nsgs = inp.of("nsg")
-    for deployment in inp.deployments:
-        mine = [c for c in nsgs if c.deployment == deployment]
+    for prefix, mine in inp.by_deployment(nsgs):
         if mine:
-            prefix = f"{deployment}: " if len(inp.deployments) > 1 else ""
             firewall.append(Cell(prefix + t(f"{mine[0].product} {len(mine)}개 (", f"{len(mine)} × {mine[0].product} (")
                                  + ", ".join(f"`{_short(c)}`" for c in mine) + ")", evidence_of(mine)[:3]))
     waf = [inp.describe(c, [("mode", t("모드 {}", "mode {}")), ("rule_set", "{}"), ("rule_set_version", "{}")])

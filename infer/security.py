@@ -16,10 +16,8 @@ def identity(inp: Inputs) -> SectionView:
            for c in clusters if c.prop("aad_managed") is not None or c.prop("azure_rbac") is not None]
     idp += [inp.describe(c, []) for c in inp.of("idp", "oidc_provider")]
     identities = inp.of("identity")
-    for deployment in inp.deployments:
-        mine = [c for c in identities if c.deployment == deployment]
+    for prefix, mine in inp.by_deployment(identities):
         if mine:
-            prefix = f"{deployment}: " if len(inp.deployments) > 1 else ""
             idp.append(Cell(prefix + t(f"{mine[0].product} {len(mine)}개", f"{len(mine)} × {mine[0].product}"),
                             evidence_of(mine)[:3]))
     tokens = [inp.describe(c, [("oidc_issuer", t("OIDC 발급자 {}", "OIDC issuer {}")),
@@ -33,11 +31,9 @@ def identity(inp: Inputs) -> SectionView:
     model += [inp.describe(c, [("rbac", t("RBAC 권한 모델 {}", "RBAC authorization {}"))])
               for c in inp.of("key_vault") if c.prop("rbac") is not None]
     assignments = inp.of("role_assignment")
-    for deployment in inp.deployments:
-        mine = [c for c in assignments if c.deployment == deployment]
+    for prefix, mine in inp.by_deployment(assignments):
         if mine:
             roles = sorted({str(c.value("role")) for c in mine if c.value("role") is not None})
-            prefix = f"{deployment}: " if len(inp.deployments) > 1 else ""
             model.append(Cell(prefix + t(f"역할 할당 {len(mine)}개", f"{len(mine)} role assignments")
                               + (f" ({', '.join(roles)})" if roles else ""), evidence_of(mine)[:3]))
     model += cluster.identity_cells(inp)

@@ -139,10 +139,8 @@ def logging(inp: Inputs) -> SectionView:
     collection = [inp.describe(c, [("oms_workspace", t("Container Insights (oms_agent) → {}", "Container Insights (oms_agent) → {}"))])
                   for c in inp.of("k8s_cluster") if c.prop("oms_workspace") is not None]
     settings = inp.of("diagnostic_setting")
-    for deployment in inp.deployments:
-        mine = [c for c in settings if c.deployment == deployment]
+    for prefix, mine in inp.by_deployment(settings):
         if mine:
-            prefix = f"{deployment}: " if len(inp.deployments) > 1 else ""
             collection.append(Cell(prefix + t(f"진단 설정 {len(mine)}개", f"{len(mine)} diagnostic settings"),
                                    tuple(c.loc for c in mine)[:3]))
     collection += cluster.observability_cells(inp, "log_shipper")

@@ -620,12 +620,8 @@ class _Evaluator:
         return result
 
     def for_expr(self, expr: ForExpr, mod: _ModuleInstance, env: dict[str, Any]) -> Any:
-        collection = self.eval(expr.collection, mod, env)
-        if isinstance(collection, dict):
-            pairs: list[tuple[Any, Any]] = [(k, collection[k]) for k in sorted(collection)]
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
-        else:
+        pairs = _pairs(self.eval(expr.collection, mod, env))
+        if pairs is None:
             return Unknown(expr.text, f"{expr.collection.text} unresolved")
         items: list[Any] = []
         groups: dict[str, Any] = {}
@@ -702,12 +698,8 @@ class _Evaluator:
         for_each = block.body.attr("for_each")
         if not content or for_each is None:
             return []
-        coll = self.eval(for_each.expr, mod, env)
-        if isinstance(coll, dict):
-            pairs: list[tuple[Any, Any]] = [(k, coll[k]) for k in sorted(coll)]
-        elif isinstance(coll, list):
-            pairs = list(enumerate(coll))
-        else:
+        pairs = _pairs(self.eval(for_each.expr, mod, env))
+        if pairs is None:
             unknown = Unknown(for_each.expr.text, "dynamic block for_each unresolved")
             pairs = [(unknown, unknown)]
         return [(name, self.eval_body(content[0].body, mod, {**env, iterator: {"key": k, "value": v}},
@@ -816,6 +808,15 @@ def _is_failure(reason: str) -> bool:
 
 # Variable files and defaults are evaluated where nothing is in scope.
 _EMPTY_MOD = _ModuleInstance(ModuleDef(""), "", {})
+
+
+def _pairs(collection: Any) -> list[tuple[Any, Any]] | None:
+    """(key, value) pairs to iterate, as Terraform does (maps in key order); None when not a collection."""
+    if isinstance(collection, dict):
+        return [(k, collection[k]) for k in sorted(collection)]
+    if isinstance(collection, list):
+        return list(enumerate(collection))
+    return None
 
 
 def _suffix(key: Any) -> str:
