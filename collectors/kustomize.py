@@ -1,4 +1,4 @@
-"""Build kustomize overlays in-process, object for object as `kubectl kustomize` (kustomize v5) would, without running anything."""
+"""Build kustomize overlays in-process, object for object as `kubectl kustomize` (v5) would, running nothing."""
 
 from __future__ import annotations
 
@@ -57,9 +57,10 @@ def build(overlay: str, read_text: ReadText) -> BuildResult:
     resources: list[_Res] = []
     kust = _load_kust(ctx, root, None)
     if kust is not None:
-        _accumulate(ctx, kust, resources, (root,))
+        config = _accumulate(ctx, kust, resources, (root,), _Config())
         _add_hash_suffixes(resources)
-        _fix_name_references(ctx, kust, resources)
+        _fix_name_references(ctx, kust, resources, config)
+        _resolve_vars(ctx, kust, resources, config)
         resources = _sorted(ctx, kust, [r for r in resources if not _is_local_config(r)])
     objects = tuple(_built(res) for res in resources)
     return BuildResult(root or ".", objects, tuple(sorted(ctx.files)), tuple(ctx.diagnostics))
@@ -101,6 +102,7 @@ class _Ctx:
     read_text: ReadText
     files: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    vars: list[_Var] = field(default_factory=list)  # every kustomization's vars end up in the top one's
 
     def report(self, loc: Loc, message: str, severity: Severity = Severity.ERROR) -> None:
         self.diagnostics.append(Diagnostic(loc, severity, message))
@@ -245,7 +247,7 @@ def _go_scalar(text: str) -> Any:
 _YAML_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _ResourceLoader(_YAML_BASE):  # type: ignore[misc, valid-type]
+class _ResourceLoader(_YAML_BASE):  # type: ignore[misc]
     """PyYAML's safe loader resolving plain scalars as go-yaml v3 does: kustomize reads resources with it."""
 
 
@@ -360,8 +362,11 @@ class _Kust:
     path: str
     data: Mapping[str, Any]
     doc: YamlDoc
+    spelled: Mapping[str, str] = field(default_factory=dict)  # field name -> key as written, when they differ
 
     def loc(self, *keys: str | int) -> Loc:
+        if keys and isinstance(keys[0], str):
+            keys = (self.spelled.get(keys[0], keys[0]),) + keys[1:]
         return Loc(self.path, self.doc.line_of(*keys))
 
     @property
@@ -371,16 +376,14 @@ class _Kust:
 
 _STR_FIELDS = ("apiVersion", "kind", "namePrefix", "nameSuffix", "namespace")
 _LIST_FIELDS = ("resources", "bases", "components", "patchesStrategicMerge", "patches", "patchesJson6902",
-                "images", "imageTags", "replicas", "labels", "configMapGenerator", "secretGenerator")
+                "images", "imageTags", "replicas", "labels", "configMapGenerator", "secretGenerator", "replacements",
+                "configurations", "vars")
 _MAP_FIELDS = ("commonLabels", "commonAnnotations", "generatorOptions", "sortOptions", "metadata")
 _NOT_APPLIED = {
     "helmCharts": "Helm charts are not rendered",
     "helmChartInflationGenerator": "Helm charts are not rendered",
     "helmGlobals": "Helm charts are not rendered",
-    "replacements": "replacements are not supported: not applied",
-    "vars": "vars are not supported: not applied",
     "crds": "crds (custom name-reference configuration) are not supported: ignored",
-    "configurations": "custom transformer configurations are not supported: ignored",
     "generators": "generator plugins are not run",
     "transformers": "transformer plugins are not run",
     "validators": "validator plugins are not run",
@@ -421,9 +424,23 @@ def _load_kust(ctx: _Ctx, folder: str, ref: Loc | None) -> _Kust | None:
     if not docs or not isinstance(docs[0].data, dict) or not docs[0].data:
         ctx.report(Loc(path, docs[0].line if docs else 0), "kustomization is empty or not a mapping")
         return None
-    kust = _Kust(folder, path, docs[0].data, docs[0])
+    data, spelled = _canonical_keys(docs[0].data)
+    kust = _Kust(folder, path, data, docs[0], spelled)
     _check_fields(ctx, kust)
     return kust
+
+
+def _canonical_keys(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Field names as kustomize reads them: Go's JSON decoder also takes `patchesJSON6902` for `patchesJson6902`."""
+    known = {k.lower(): k for k in (*_STR_FIELDS, *_LIST_FIELDS, *_MAP_FIELDS, *_NOT_APPLIED)}
+    out: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for key, value in data.items():
+        name = known.get(key.lower(), key) if isinstance(key, str) and key not in known.values() else key
+        if name != key:
+            spelled[name] = key
+        out.setdefault(name, value)
+    return out, spelled
 
 
 def _check_fields(ctx: _Ctx, kust: _Kust) -> None:
@@ -464,6 +481,14 @@ def _list_field(kust: _Kust, key: str) -> list[Any]:
 def _map_field(kust: _Kust, key: str) -> dict[str, Any]:
     value = kust.data.get(key)
     return value if isinstance(value, dict) else {}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any, default: int = 0) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
 def _str_entries(ctx: _Ctx, kust: _Kust, key: str, report: bool = True) -> Iterator[tuple[int, str]]:
@@ -575,6 +600,7 @@ class _Res:
     suffixes: list[str] = field(default_factory=list)
     behavior: str = ""
     needs_hash: bool = False
+    var_names: list[str] = field(default_factory=list)  # vars whose value this object's field gives
 
 
 def _new_res(data: dict[str, Any], origin: Loc, lines: Mapping[Path, int], empty: frozenset[Path]) -> _Res:
@@ -677,65 +703,76 @@ def _set_string_map(data: dict[str, Any], key: str, values: dict[str, str]) -> N
     meta = data.get("metadata")
     if not isinstance(meta, dict):
         meta = data["metadata"] = {}
-    meta.pop(key, None)
-    if values:
-        meta[key] = {k: values[k] for k in sorted(values)}
+    if not values:
+        meta.pop(key, None)
+        return
+    current = meta.get(key)
+    target = current if isinstance(current, dict) else {}
+    target.clear()  # rewritten in place, so the map keeps its lines in the origin document
+    target.update((k, values[k]) for k in sorted(values))
+    meta[key] = target
 
 
 # ---------------------------------------------------------------------------------------------
 # Accumulating a kustomization: resources, generators, components, then transformers
 
 
-def _accumulate(ctx: _Ctx, kust: _Kust, resmap: list[_Res], chain: tuple[str, ...]) -> None:
-    """kustomize's accumulateTarget: a component adds to its parent's `resmap`, a kustomization to its own."""
+def _accumulate(ctx: _Ctx, kust: _Kust, resmap: list[_Res], chain: tuple[str, ...], config: _Config) -> _Config:
+    """kustomize's accumulateTarget: a component adds to its parent's `resmap` and config, a kustomization to
+    its own; the config it returns (defaults, `configurations`, and those of its bases) goes up to the parent."""
     entries = [("resources", i, e) for i, e in _str_entries(ctx, kust, "resources")]
     entries += [("bases", i, e) for i, e in _str_entries(ctx, kust, "bases")]
     for key, i, entry in entries:
-        _accumulate_resource(ctx, kust, key, i, entry, resmap, chain)
+        config = config.merge(_accumulate_resource(ctx, kust, key, i, entry, resmap, chain))
+    config = config.merge(_DEFAULT_CONFIG.merge(_load_configurations(ctx, kust)))
     _run_generators(ctx, kust, resmap)
     for i, entry in _str_entries(ctx, kust, "components"):
-        _accumulate_component(ctx, kust, i, entry, resmap, chain)
-    _run_transformers(ctx, kust, resmap)
+        config = _accumulate_component(ctx, kust, i, entry, resmap, chain, config)
+    _run_transformers(ctx, kust, resmap, config)
+    _bind_vars(ctx, kust, resmap)
+    return config
 
 
 def _accumulate_resource(ctx: _Ctx, kust: _Kust, key: str, i: int, entry: str, resmap: list[_Res],
-                         chain: tuple[str, ...]) -> None:
+                         chain: tuple[str, ...]) -> _Config:
+    """Add a file's resources, or a base's whole build; returns the base's config (empty for a file)."""
     loc = kust.loc(key, i)
     if _is_remote(entry):
         ctx.report(loc, f"remote resource not fetched: {entry}", Severity.WARNING)
-        return
+        return _Config()
     path = _join(kust.folder, entry)
     if path is None:
         ctx.report(loc, f"resource '{entry}' is outside the scanned folder")
-        return
+        return _Config()
     text = ctx.read(path)
     if text is not None:
         if not _within(path, kust.folder):
             ctx.report(loc, f"resource file '{entry}' is outside the kustomization's folder: "
                             "kustomize refuses to load it")
-            return
+            return _Config()
         _append_all(ctx, resmap, _resources_from(ctx, path, text, loc), loc)
-        return
+        return _Config()
     sub = _enter(ctx, path, loc, chain, component=False)
-    if sub is not None:
-        sub_map: list[_Res] = []
-        _accumulate(ctx, sub, sub_map, chain + (path,))
-        _append_all(ctx, resmap, sub_map, loc)
+    if sub is None:
+        return _Config()
+    sub_map: list[_Res] = []
+    sub_config = _accumulate(ctx, sub, sub_map, chain + (path,), _Config())
+    _append_all(ctx, resmap, sub_map, loc)
+    return sub_config
 
 
 def _accumulate_component(ctx: _Ctx, kust: _Kust, i: int, entry: str, resmap: list[_Res],
-                          chain: tuple[str, ...]) -> None:
+                          chain: tuple[str, ...], config: _Config) -> _Config:
     loc = kust.loc("components", i)
     if _is_remote(entry):
         ctx.report(loc, f"remote resource not fetched: {entry}", Severity.WARNING)
-        return
+        return config
     path = _join(kust.folder, entry)
     if path is None:
         ctx.report(loc, f"component '{entry}' is outside the scanned folder")
-        return
+        return config
     sub = _enter(ctx, path, loc, chain, component=True)
-    if sub is not None:
-        _accumulate(ctx, sub, resmap, chain + (path,))
+    return config if sub is None else _accumulate(ctx, sub, resmap, chain + (path,), config)
 
 
 def _enter(ctx: _Ctx, path: str, loc: Loc, chain: tuple[str, ...], component: bool) -> _Kust | None:
@@ -746,7 +783,8 @@ def _enter(ctx: _Ctx, path: str, loc: Loc, chain: tuple[str, ...], component: bo
         return None
     for root in chain:
         if _contains_root(path, root):
-            ctx.report(loc, f"cycle: '{path or '.'}' contains '{root or '.'}', which is already being built")
+            where = f"'{path or '.'}' is" if path == root else f"'{path or '.'}' contains '{root or '.'}', which is"
+            ctx.report(loc, f"cycle: {where} already being built")
             return None
     sub = _load_kust(ctx, path, loc)
     if sub is None:
@@ -824,10 +862,6 @@ def _append_all(ctx: _Ctx, resmap: list[_Res], new: list[_Res], loc: Loc) -> Non
 
 # ---------------------------------------------------------------------------------------------
 # Generators: configMapGenerator and secretGenerator
-
-
-_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
-_DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
 def _run_generators(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
@@ -909,11 +943,9 @@ def _generator_pairs(ctx: _Ctx, kust: _Kust, args: dict[str, Any], loc: Loc) -> 
         pairs.append(found_file)
     out: dict[str, str] = {}
     for key, value in pairs:
-        if not _DATA_KEY.match(key) or len(key) > 253:
-            ctx.report(loc, f"invalid data key '{key}': not generated")
-            return None
         if key in out:
-            ctx.report(loc, f"key '{key}' is repeated: not generated")
+            # Keys are not named: a bare line of an env file becomes a key, and it may be a secret.
+            ctx.report(loc, "the same key is given twice: not generated")
             return None
         out[key] = value
     return out
@@ -942,10 +974,8 @@ def _env_pairs(ctx: _Ctx, kust: _Kust, source: Any, loc: Loc) -> list[tuple[str,
         if not line or line.startswith("#"):
             continue
         key, _, value = line.partition("=")
-        if not _ENV_NAME.match(key):
-            ctx.report(loc, f"line {number} of env file '{source}' has no valid variable name: not generated")
-            return None
-        pairs.append((key, value))
+        if key:  # kustomize v5 validates no names: any text before '=' is a key
+            pairs.append((key, value))
     return pairs
 
 
@@ -1022,7 +1052,7 @@ def _merged_generated(old: _Res, new: _Res) -> _Res:
                 data[key] = {k: merged[k] for k in sorted(merged)}
         origin = old.origin
     return _Res(data, origin, prev=list(old.prev), prefixes=list(old.prefixes), suffixes=list(old.suffixes),
-                behavior=old.behavior, needs_hash=old.needs_hash and new.needs_hash)
+                behavior=old.behavior, needs_hash=old.needs_hash and new.needs_hash, var_names=list(old.var_names))
 
 
 def _set_meta_raw(data: dict[str, Any], key: str, value: Any) -> None:
@@ -1220,6 +1250,100 @@ spec/volumeClaimTemplates/spec/storageClassName ::StatefulSet"""),
     ))
 
 
+_CONTAINER_VAR_PATHS = " ".join(f"{c}/{p}" for c in ("containers", "initContainers")
+                                for p in ("args", "command", "env/value", "volumeMounts/mountPath"))
+
+# Where `$(VAR)` is replaced.
+_VAR_REFERENCES = _specs(_pod_refs("CronJob DaemonSet Deployment Job Pod ReplicaSet StatefulSet", _CONTAINER_VAR_PATHS)
+                         + "\n" + _pod_refs("DaemonSet Deployment Job Pod ReplicaSet", "volumes/nfs/server") + """
+spec/jobTemplate/spec/template/volumes/nfs/server ::CronJob
+spec/template/metadata/annotations ::Deployment
+spec/rules/host ::Ingress
+spec/tls/hosts ::Ingress
+spec/tls/secretName ::Ingress
+spec/ports/port ::Service
+spec/ports/targetPort ::Service
+spec/volumeClaimTemplates/spec/nfs/server ::StatefulSet
+spec/nfs/server ::PersistentVolume
+metadata/labels ::
+metadata/annotations ::""")
+
+_NameRefs = tuple[tuple[tuple[str, str, str], tuple[_FieldSpec, ...]], ...]
+
+
+@dataclass(frozen=True)
+class _Config:
+    """kustomize's TransformerConfig: the fields each builtin transformer visits (defaults plus `configurations`)."""
+
+    namePrefix: tuple[_FieldSpec, ...] = ()
+    nameSuffix: tuple[_FieldSpec, ...] = ()
+    namespace: tuple[_FieldSpec, ...] = ()
+    commonLabels: tuple[_FieldSpec, ...] = ()
+    labels: tuple[_FieldSpec, ...] = ()
+    templateLabels: tuple[_FieldSpec, ...] = ()
+    commonAnnotations: tuple[_FieldSpec, ...] = ()
+    images: tuple[_FieldSpec, ...] = ()
+    replicas: tuple[_FieldSpec, ...] = ()
+    varReference: tuple[_FieldSpec, ...] = ()
+    nameReference: _NameRefs = ()
+
+    def merge(self, other: _Config) -> _Config:
+        """TransformerConfig.Merge: specs already covered are not added twice."""
+        merged = {name: _merge_specs(getattr(self, name), getattr(other, name)) for name in _SPEC_FIELDS}
+        refs = list(self.nameReference)
+        for gvk, specs in other.nameReference:
+            at = next((i for i, (g, _) in enumerate(refs) if g == gvk), None)
+            if at is None:
+                refs.append((gvk, specs))
+            else:
+                refs[at] = (gvk, _merge_specs(refs[at][1], specs))
+        return _Config(**merged, nameReference=tuple(refs))
+
+
+_SPEC_FIELDS = ("namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "templateLabels",
+                "commonAnnotations", "images", "replicas", "varReference")
+
+_DEFAULT_CONFIG = _Config(
+    namePrefix=(_FieldSpec("", "", "", "metadata/name"),), nameSuffix=(_FieldSpec("", "", "", "metadata/name"),),
+    namespace=_NAMESPACE_SPECS, commonLabels=_COMMON_LABELS, templateLabels=_METADATA_LABELS,
+    commonAnnotations=_COMMON_ANNOTATIONS, images=_IMAGE_SPECS, replicas=_REPLICA_SPECS,
+    varReference=_VAR_REFERENCES, nameReference=_NAME_REFERENCES)
+
+
+def _load_configurations(ctx: _Ctx, kust: _Kust) -> _Config:
+    """The kustomization's `configurations` files: extra field specs for the builtin transformers."""
+    config = _Config()
+    for i, entry in _str_entries(ctx, kust, "configurations"):
+        loc = kust.loc("configurations", i)
+        text = _patch_file(ctx, kust, entry, loc)
+        if text is None:
+            continue
+        try:
+            docs = load_documents(text)
+        except YamlError as exc:
+            ctx.report(loc, f"configuration '{entry}': {exc.message}")
+            continue
+        data = docs[0].data if docs and isinstance(docs[0].data, dict) else {}
+        config = config.merge(_config_from(ctx, loc, entry, data))
+    return config
+
+
+def _config_from(ctx: _Ctx, loc: Loc, entry: str, data: dict[str, Any]) -> _Config:
+    specs: dict[str, tuple[_FieldSpec, ...]] = {}
+    for key, items in data.items():
+        if key in _SPEC_FIELDS:
+            specs[key] = _merge_specs((), (x for x in map(_parse_fieldspec, items or []) if x is not None))
+        elif key != "nameReference":
+            ctx.report(loc, f"configuration '{entry}': unknown section '{key}': ignored", Severity.WARNING)
+    refs: list[tuple[tuple[str, str, str], tuple[_FieldSpec, ...]]] = []
+    for item in data.get("nameReference") or []:
+        if isinstance(item, dict):
+            gvk = tuple(str(item.get(k) or "") for k in ("group", "version", "kind"))
+            referrers = tuple(s for s in map(_parse_fieldspec, item.get("fieldSpecs") or []) if s is not None)
+            refs.append(((gvk[0], gvk[1], gvk[2]), referrers))
+    return _Config(**specs, nameReference=tuple(refs))
+
+
 def _split_path(path: str) -> list[str]:
     """A field-spec path split on '/', where '\\/' is a literal slash."""
     parts = re.split(r"(?<!\\)/", path)
@@ -1285,16 +1409,17 @@ def _set_entry(name: str, value: str) -> _Setter:
 # Transformers, in kustomize's order
 
 
-def _run_transformers(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _run_transformers(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     _patch_strategic_merge(ctx, kust, resmap)
     _patches(ctx, kust, resmap)
-    _namespace_transform(ctx, kust, resmap)
-    _prefix_suffix(kust, resmap)
-    _label_transforms(ctx, kust, resmap)
-    _annotation_transform(ctx, kust, resmap)
+    _namespace_transform(ctx, kust, resmap, config)
+    _prefix_suffix(ctx, kust, resmap, config)
+    _label_transforms(ctx, kust, resmap, config)
+    _annotation_transform(ctx, kust, resmap, config)
     _patches_json6902(ctx, kust, resmap)
-    _replica_transforms(ctx, kust, resmap)
-    _image_transforms(ctx, kust, resmap)
+    _replica_transforms(ctx, kust, resmap, config)
+    _image_transforms(ctx, kust, resmap, config)
+    _replacements(ctx, kust, resmap)
 
 
 def _transform_each(ctx: _Ctx, loc: Loc, resmap: list[_Res], fn: Callable[[_Res], None]) -> None:
@@ -1305,7 +1430,7 @@ def _transform_each(ctx: _Ctx, loc: Loc, resmap: list[_Res], fn: Callable[[_Res]
             ctx.report(loc, f"{_kind(res)} '{_name(res)}': {exc}")
 
 
-def _namespace_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _namespace_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     namespace = _str_field(kust, "namespace")
     if not namespace:
         return
@@ -1318,52 +1443,66 @@ def _namespace_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
             for subject in res.data.get("subjects") or []:
                 if isinstance(subject, dict) and _text_of(subject, "name") == "default":
                     subject["namespace"] = namespace
-        for spec in _NAMESPACE_SPECS:
-            if spec.matches(res) and (spec.path != "metadata/name" or res.data.get("apiVersion") == "v1"):
+        for spec in config.namespace:
+            # kustomize sets metadata.namespace itself, and renames only core (v1) Namespaces.
+            if spec.path == "metadata/namespace" or (
+                    spec.path == "metadata/name" and res.data.get("apiVersion") != "v1"):
+                continue
+            if spec.matches(res):
                 _visit_spec(res.data, spec, "scalar", _set_scalar(namespace))
 
     _transform_each(ctx, kust.loc("namespace"), resmap, apply)
-    for res in resmap:
-        cur = _cur_id(res)
-        if sum(1 for r in resmap if _cur_id(r).equals(cur)) > 1:
+    seen: set[tuple[str, ...]] = set()
+    for cur in map(_cur_id, resmap):
+        key = (cur.group, cur.version, cur.kind, cur.name, cur.effective_ns())
+        if key in seen:
             ctx.report(kust.loc("namespace"), f"namespace '{namespace}' makes two objects {cur.kind} '{cur.name}'")
             break
+        seen.add(key)
 
 
-def _prefix_suffix(kust: _Kust, resmap: list[_Res]) -> None:
+def _prefix_suffix(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     prefix, suffix = _str_field(kust, "namePrefix"), _str_field(kust, "nameSuffix")
-    for res in resmap:
+    if prefix:
+        _affix(ctx, kust.loc("namePrefix"), resmap, config.namePrefix, prefix, "")
+    if suffix:
+        _affix(ctx, kust.loc("nameSuffix"), resmap, config.nameSuffix, "", suffix)
+
+
+def _affix(ctx: _Ctx, loc: Loc, resmap: list[_Res], specs: tuple[_FieldSpec, ...], prefix: str,
+           suffix: str) -> None:
+    """The Prefix/SuffixTransformer: add to each spec'd field; renaming metadata.name is remembered."""
+    def setter(container: Any, key: Any) -> None:
+        container[key] = prefix + _scalar_text(container[key]) + suffix
+
+    def apply(res: _Res) -> None:
         org = _org_id(res)
         # kustomize never renames these kinds (by their original id).
         if org.kind in ("CustomResourceDefinition", "Namespace") or (
                 org.kind == "APIService" and org.group == "apiregistration.k8s.io"):
-            continue
-        if prefix:
-            res.prefixes.append(prefix)
-            _store_prev(res)
-            _rename(res, prefix + _name(res))
-        if suffix:
-            res.suffixes.append(suffix)
-            _store_prev(res)
-            _rename(res, _name(res) + suffix)
+            return
+        for spec in specs:
+            if not org.selected_by(spec.group, spec.version, spec.kind):
+                continue
+            if spec.path == "metadata/name":
+                (res.prefixes if prefix else res.suffixes).append(prefix or suffix)
+                _store_prev(res)
+            if spec.matches(res):
+                _visit_spec(res.data, spec, "scalar", setter)
+
+    _transform_each(ctx, loc, resmap, apply)
 
 
-def _rename(res: _Res, name: str) -> None:
-    meta = res.data.get("metadata")
-    if isinstance(meta, dict) and "name" in meta:
-        meta["name"] = name
-
-
-def _label_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _label_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     for i, label in _object_entries(ctx, kust, "labels"):
         pairs = _string_map(ctx, kust, label.get("pairs"), "labels", i, "pairs")
-        specs = _label_specs(ctx, kust, i, label)
+        specs = _label_specs(ctx, kust, i, label, config)
         _set_map_entries(ctx, kust.loc("labels", i), resmap, pairs, specs)
     common = _string_map(ctx, kust, kust.data.get("commonLabels"), "commonLabels")
-    _set_map_entries(ctx, kust.loc("commonLabels"), resmap, common, _COMMON_LABELS)
+    _set_map_entries(ctx, kust.loc("commonLabels"), resmap, common, config.commonLabels)
 
 
-def _label_specs(ctx: _Ctx, kust: _Kust, i: int, label: dict[str, Any]) -> tuple[_FieldSpec, ...]:
+def _label_specs(ctx: _Ctx, kust: _Kust, i: int, label: dict[str, Any], config: _Config) -> tuple[_FieldSpec, ...]:
     specs: list[_FieldSpec] = []
     for j, item in enumerate(label.get("fields") or []):
         spec = _parse_fieldspec(item)
@@ -1371,18 +1510,19 @@ def _label_specs(ctx: _Ctx, kust: _Kust, i: int, label: dict[str, Any]) -> tuple
             ctx.report(kust.loc("labels", i, "fields", j), "a labels field spec needs a path: ignored")
         else:
             specs.append(spec)
+    specs = list(_merge_specs(specs, config.labels))
     if label.get("includeSelectors") is True:
-        return _merge_specs(specs, _COMMON_LABELS)
+        return _merge_specs(specs, config.commonLabels)
     if label.get("includeTemplates") is True:
-        specs = list(_merge_specs(specs, _METADATA_LABELS))
+        specs = list(_merge_specs(specs, config.templateLabels))
     return _merge_specs(specs, (_FieldSpec("", "", "", "metadata/labels", True),))
 
 
 def _parse_fieldspec(item: Any) -> _FieldSpec | None:
     if not isinstance(item, dict) or not isinstance(item.get("path"), str):
         return None
-    return _FieldSpec(*(str(item.get(k) or "") for k in ("group", "version", "kind", "path")),
-                      create=item.get("create") is True)
+    group, version, kind, path = (str(item.get(k) or "") for k in ("group", "version", "kind", "path"))
+    return _FieldSpec(group, version, kind, path, item.get("create") is True)
 
 
 def _merge_specs(specs: Iterable[_FieldSpec], more: Iterable[_FieldSpec]) -> tuple[_FieldSpec, ...]:
@@ -1411,19 +1551,19 @@ def _set_map_entries(ctx: _Ctx, loc: Loc, resmap: list[_Res], values: dict[str, 
     _transform_each(ctx, loc, resmap, apply)
 
 
-def _annotation_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _annotation_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     values = _string_map(ctx, kust, kust.data.get("commonAnnotations"), "commonAnnotations")
-    _set_map_entries(ctx, kust.loc("commonAnnotations"), resmap, values, _COMMON_ANNOTATIONS)
+    _set_map_entries(ctx, kust.loc("commonAnnotations"), resmap, values, config.commonAnnotations)
 
 
-def _replica_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _replica_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     for i, entry in _object_entries(ctx, kust, "replicas"):
         name, count = entry.get("name"), entry.get("count")
         if not isinstance(name, str) or not isinstance(count, int) or isinstance(count, bool):
             ctx.report(kust.loc("replicas", i), "replicas entries need a name and an integer count: ignored")
             continue
         found = False
-        for spec in _REPLICA_SPECS:
+        for spec in config.replicas:
             for res in resmap:
                 if _any_id_matches(res, lambda i: i.name == name and i.selected_by(
                         spec.group, spec.version, spec.kind)):
@@ -1435,7 +1575,7 @@ def _replica_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
                                                 f"or StatefulSet is named '{name}'")
 
 
-def _image_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _image_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     for key in ("images", "imageTags"):
         for i, image in _object_entries(ctx, kust, key):
             values = {k: image.get(k) for k in ("name", "newName", "newTag", "digest", "tagSuffix")}
@@ -1448,7 +1588,7 @@ def _image_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
             for res in resmap:
                 if _kind(res) != "CustomResourceDefinition":
                     _update_container_images(res.data, update)
-                    for spec in _IMAGE_SPECS:
+                    for spec in config.images:
                         if spec.matches(res):
                             _visit_spec(res.data, spec, None, update)
 
@@ -1588,7 +1728,7 @@ def _patches(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
         text = _patch_text(ctx, kust, entry, loc)
         if text is None:
             continue
-        options = entry.get("options") if isinstance(entry.get("options"), dict) else {}
+        options = _mapping(entry.get("options"))
         target = entry.get("target")
         smp = _patch_docs(text)
         if smp:
@@ -1836,6 +1976,10 @@ def _json_op(doc: Any, op: dict[str, Any], n: int) -> Any:
     if kind == "replace":
         if not parts:
             return _fresh(op.get("value"))
+        parent = _json_parent(doc, parts, n, "replace")
+        if isinstance(parent, dict):
+            parent[parts[-1]] = _fresh(op.get("value"))  # json-patch v4 does not require the key to exist
+            return doc
         _json_get(doc, parts, n, "replace")
         doc = _json_remove(doc, parts, n)
         return _json_add(doc, parts, _fresh(op.get("value")), n)
@@ -1912,6 +2056,303 @@ def _json_remove(doc: Any, parts: list[str], n: int) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# Replacements: copy a field of one object into fields of others (kustomize's replacement filter)
+
+
+class _ReplacementError(Exception):
+    """A replacement kustomize would refuse; the message names fields, never values."""
+
+
+def _replacements(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    for i, entry in _object_entries(ctx, kust, "replacements"):
+        loc = kust.loc("replacements", i)
+        for replacement in _replacement_list(ctx, kust, entry, loc):
+            try:
+                _apply_replacement(resmap, replacement)
+            except (_ReplacementError, re.error) as exc:
+                ctx.report(loc, f"replacement not applied: {exc}")
+
+
+def _replacement_list(ctx: _Ctx, kust: _Kust, entry: dict[str, Any], loc: Loc) -> list[dict[str, Any]]:
+    """The replacements of one entry: inline, or every one in the file at `path`."""
+    path = entry.get("path")
+    if not path:
+        return [entry]
+    if entry.get("source") or entry.get("targets"):
+        ctx.report(loc, "a replacement has both path and an inline replacement: not applied")
+        return []
+    text = _patch_file(ctx, kust, str(path), loc)
+    if text is None:
+        return []
+    try:
+        docs = load_documents(text)
+    except YamlError as exc:
+        ctx.report(loc, f"replacement file '{path}': {exc.message}")
+        return []
+    value = docs[0].data if docs else None
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, dict) for item in items):
+        ctx.report(loc, f"replacement file '{path}' holds no replacement mappings: not applied")
+        return []
+    return [_mapping(item) for item in items]
+
+
+def _ids_of(res: _Res) -> list[_Id]:
+    return [_cur_id(res)] + _prev_ids(res)
+
+
+def _selected_by(res_id: _Id, selector: dict[str, Any]) -> bool:
+    """ResId.IsSelectedBy: every field the selector sets must match (namespaces compared as effective ones)."""
+    def text(key: str) -> str:
+        return _scalar_text(selector.get(key)) if selector.get(key) is not None else ""
+    namespace = text("namespace")
+    return ((not text("name") or text("name") == res_id.name)
+            and (not namespace or ("default" if namespace == "default" else namespace) == res_id.effective_ns())
+            and res_id.selected_by(text("group"), text("version"), text("kind")))
+
+
+def _apply_replacement(resmap: list[_Res], replacement: dict[str, Any]) -> None:
+    source, targets = replacement.get("source"), replacement.get("targets")
+    if not isinstance(source, dict) or not isinstance(targets, list) or not targets:
+        raise _ReplacementError("a replacement needs a source and at least one target")
+    value = _replacement_value(resmap, source)
+    for target in targets:
+        select = target.get("select") if isinstance(target, dict) else None
+        if not isinstance(select, dict):
+            raise _ReplacementError("each target must select resources")
+        rejects = [r for r in target.get("reject") or [] if isinstance(r, dict)]
+        for res in resmap:
+            if _replacement_target(res, select, rejects):
+                _copy_to_target(res, value, target)
+
+
+def _replacement_value(resmap: list[_Res], source: dict[str, Any]) -> Any:
+    matches = [r for r in resmap if any(_selected_by(i, source) for i in _ids_of(r))]
+    if len(matches) != 1:
+        raise _ReplacementError(f"{len(matches)} objects match the source selector (one is needed)")
+    field_path = str(source.get("fieldPath") or "metadata.name")
+    value = _lookup(matches[0].data, _smarter_split(field_path))
+    if value is None or value == {} or value == [] or value is _ABSENT:
+        raise _ReplacementError(f"fieldPath '{field_path}' is missing in the source")
+    options = _mapping(source.get("options"))
+    delimiter = _scalar_text(options.get("delimiter")) if options.get("delimiter") is not None else ""
+    if not delimiter:
+        return value
+    if isinstance(value, (dict, list)):
+        raise _ReplacementError("the delimiter option only works on scalar fields")
+    parts = _scalar_text(value).split(delimiter)
+    index = _int(options.get("index"))
+    if not 0 <= index < len(parts):
+        raise _ReplacementError(f"options.index {index} is out of bounds")
+    return parts[index]
+
+
+def _replacement_target(res: _Res, select: dict[str, Any], rejects: list[dict[str, Any]]) -> bool:
+    labels, annotations = _labels(res.data), _annotations(res.data)
+    try:
+        if not (_parse_selector(select.get("labelSelector"))(labels)
+                and _parse_selector(select.get("annotationSelector"))(annotations)):
+            return False
+        for reject in rejects:
+            if (reject.get("labelSelector") or reject.get("annotationSelector")) and (
+                    _parse_selector(reject.get("labelSelector"))(labels)
+                    and _parse_selector(reject.get("annotationSelector"))(annotations)):
+                return False
+    except ValueError as exc:
+        raise _ReplacementError(str(exc)) from None
+    ids = _ids_of(res)
+    id_keys = ("group", "version", "kind", "name", "namespace")
+    rejected = any(any(r.get(k) for k in id_keys) and any(_selected_by(i, r) for i in ids) for r in rejects)
+    return any(_selected_by(i, select) for i in ids) and not rejected
+
+
+def _smarter_split(path: str) -> list[str]:
+    """kyaml's SmarterPathSplitter: '.'-separated ('\\.' escapes), brackets kept whole ('[a.b=c]', '[a.b]')."""
+    raw = path.split(".")
+    if len(raw) > 1 and raw[0] == "":
+        raw = raw[1:]
+    parts: list[str] = [raw[0]]
+    for piece in raw[1:]:
+        if parts[-1].endswith("\\"):
+            parts[-1] = parts[-1][:-1] + "." + piece
+        else:
+            parts.append(piece)
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        elem = parts[i]
+        if elem.startswith("[") and not elem.endswith("]"):
+            bracketed = [elem]
+            while i < len(parts) - 1:
+                i += 1
+                bracketed.append(parts[i])
+                if parts[i].endswith("]"):
+                    break
+            joined = ".".join(bracketed)
+            out.append(joined if "=" in joined else joined.strip("[]"))
+        else:
+            out.append(elem)
+        i += 1
+    return [p.strip() for p in out if p.strip()]
+
+
+def _lookup(node: Any, path: list[str]) -> Any:
+    """kyaml's PathGetter (no create): fields, indexes, '-' (last item) and '[key=value]' (exact match)."""
+    for part in path:
+        if isinstance(node, list) and (part.isdigit() or part == "-"):
+            if not node or (part.isdigit() and int(part) >= len(node)):
+                return _ABSENT
+            node = node[-1 if part == "-" else int(part)]
+        elif part.startswith("[") and part.endswith("]"):
+            key, sep, wanted = part[1:-1].partition("=")
+            if not sep or not isinstance(node, list):
+                raise _ReplacementError(f"cannot match '{part}' there")
+            node = next((x for x in node if _element_find([x], [key], [wanted]) is not _ABSENT), _ABSENT)
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _ABSENT
+    return node
+
+
+def _copy_to_target(res: _Res, value: Any, target: dict[str, Any]) -> None:
+    options = _mapping(target.get("options"))
+    create = options.get("create") is True
+    for field_path in target.get("fieldPaths") or ["metadata.name"]:
+        holder = {"": res.data}
+        slots = _path_matches(holder, "", _smarter_split(str(field_path)), _node_kind(value) if create else "")
+        if not slots:
+            raise _ReplacementError(f"unable to find field '{field_path}' in {_kind(res)} '{_name(res)}'")
+        for container, key in slots:
+            _set_replaced(container, key, value, options)
+        res.data = holder[""]
+
+
+def _node_kind(value: Any) -> str:
+    return "map" if isinstance(value, dict) else "list" if isinstance(value, list) else "scalar"
+
+
+def _path_matches(container: Any, key: Any, path: list[str], create: str) -> list[tuple[Any, Any]]:
+    """kyaml's PathMatcher: the slots a target field path reaches ('*' and '[key=regex]' may reach several)."""
+    if not path:
+        return [(container, key)]
+    node, part, rest = container[key], path[0], path[1:]
+    if part.isdigit():
+        return _match_index(node, int(part), rest, create)
+    if part.startswith("[") and part.endswith("]"):
+        return _match_items(node, part, rest, create)
+    if part == "*":
+        if not isinstance(node, list):
+            raise _ReplacementError("'*' can only be used on a list")
+        return [slot for i in range(len(node)) for slot in _path_matches(node, i, rest, create)]
+    if not isinstance(node, dict):
+        if node is None:
+            return []
+        raise _ReplacementError(f"cannot find field '{part}' in a scalar or list")
+    if part not in node:
+        if not create:
+            return []
+        node[part] = _new_node(rest[0] if rest else "", create)
+    return _path_matches(node, part, rest, create)
+
+
+def _new_node(next_part: str, create: str) -> Any:
+    if next_part.isdigit() or (next_part.startswith("[") and next_part.endswith("]")):
+        return []
+    kind = create if not next_part else "map"
+    return {} if kind == "map" else [] if kind == "list" else _CREATED
+
+
+def _match_index(node: Any, idx: int, rest: list[str], create: str) -> list[tuple[Any, Any]]:
+    if not isinstance(node, list):
+        raise _ReplacementError("an index can only be used on a list")
+    if len(node) == idx and create:
+        node.append(_new_node(rest[0] if rest else "", create))
+    if len(node) < idx + 1:
+        raise _ReplacementError(f"index {idx} specified but only {len(node)} elements found")
+    return _path_matches(node, idx, rest, create)
+
+
+def _match_items(node: Any, part: str, rest: list[str], create: str) -> list[tuple[Any, Any]]:
+    key, sep, pattern = part[1:-1].partition("=")
+    if not sep:
+        raise _ReplacementError(f"list path element '{part}' must be [field=value]")
+    if not isinstance(node, list):
+        raise _ReplacementError(f"'{part}' can only be used on a list")
+    rx = re.compile(pattern)  # unanchored, as kyaml matches it
+    out: list[tuple[Any, Any]] = []
+    for i, item in enumerate(node):
+        if not key:
+            if rx.search(_scalar_text(item)):
+                out.append((node, i))
+        elif isinstance(item, dict) and item.get(key) is not None and rx.search(_scalar_text(item[key])):
+            out += _path_matches(node, i, rest, create)
+    if out or not create:
+        return out
+    node.append(_go_scalar_text(pattern) if not key else {key: _go_scalar_text(pattern)})
+    return _match_items(node, part, rest, create)
+
+
+_CREATED = object()  # a field the replacement created: its value is typed from the text, as plain YAML would be
+
+
+def _go_scalar_text(text: str) -> Any:
+    """An untyped scalar with this text, typed as go-yaml v3 resolves a plain scalar."""
+    if text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return text in ("true", "True", "TRUE")
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    return _go_scalar(text) if text[:1] in "-+.0123456789" else text
+
+
+def _set_replaced(container: Any, key: Any, value: Any, options: dict[str, Any]) -> None:
+    """kyaml's setFieldValue: a scalar target keeps its type and takes the text; others take the value."""
+    current = container[key]
+    delimiter = _scalar_text(options.get("delimiter")) if options.get("delimiter") is not None else ""
+    if delimiter:
+        if isinstance(current, (dict, list)):
+            raise _ReplacementError("the delimiter option only works on scalar fields")
+        pieces = _scalar_text(current).split(delimiter) if current is not _CREATED else [""]
+        index = _int(options.get("index"))
+        text = _scalar_text(value)
+        if index < 0:
+            pieces.insert(0, text)
+        elif index >= len(pieces):
+            pieces.append(text)
+        else:
+            pieces[index] = text
+        value = delimiter.join(pieces)
+    if isinstance(current, (dict, list)):
+        container[key] = _fresh(value)
+    elif current is _CREATED:
+        container[key] = _fresh(value) if isinstance(value, (dict, list)) else _go_scalar_text(_scalar_text(value))
+    else:
+        container[key] = _typed_like(current, value)
+
+
+def _typed_like(current: Any, value: Any) -> Any:
+    """The source's text in the target's YAML type; kustomize fails when the text does not fit that type."""
+    if isinstance(value, (dict, list)):
+        raise _ReplacementError("cannot put a mapping or list into a scalar field")
+    text = _scalar_text(value)
+    if current is None:
+        raise _ReplacementError("cannot replace a null field")
+    if isinstance(current, _Stamp):
+        stamp = _go_timestamp(text)
+        if stamp is None:
+            raise _ReplacementError("the source's text cannot be decoded as a timestamp")
+        return _Stamp(stamp, text)
+    if isinstance(current, str):
+        return text
+    typed = _go_scalar_text(text)
+    if isinstance(current, bool) != isinstance(typed, bool) or not isinstance(typed, (bool, int, float)):
+        raise _ReplacementError(f"the source's text cannot be decoded as a {type(current).__name__}")
+    if isinstance(current, int) and not isinstance(current, bool) and isinstance(typed, float):
+        raise _ReplacementError("the source's text cannot be decoded as an int")
+    return typed
+
+
+# ---------------------------------------------------------------------------------------------
 # Strategic merge: a port of kyaml's merge2 walker (the one kustomize v5 uses), with its schema
 
 
@@ -1958,7 +2399,9 @@ PodTemplate metadata>ObjectMeta template>PodTemplateSpec
 PodTemplateSpec metadata>ObjectMeta spec>PodSpec
 Pod metadata>ObjectMeta spec>PodSpec status>PodStatus
 PodStatus conditions=type podIPs=ip
-PodSpec containers=name>Container ephemeralContainers=name>EphemeralContainer hostAliases=ip imagePullSecrets=name initContainers=name>Container topologySpreadConstraints=topologyKey+whenUnsatisfiable volumes=name>Volume
+PodSpec containers=name>Container ephemeralContainers=name>EphemeralContainer hostAliases=ip
+  imagePullSecrets=name initContainers=name>Container volumes=name>Volume
+  topologySpreadConstraints=topologyKey+whenUnsatisfiable
 Container env=name ports=containerPort+protocol volumeDevices=devicePath volumeMounts=mountPath
 EphemeralContainer env=name volumeDevices=devicePath volumeMounts=mountPath
 Volume ephemeral>EphemeralVolumeSource
@@ -1977,7 +2420,9 @@ CSINodeSpec drivers=name
 
 # apiVersion: Kind[=Type] ... (Type defaults to Object) for every kind that schema knows.
 _SMP_ROOTS = """
-v1: Binding ComponentStatus=ComponentStatus ConfigMap Endpoints Event LimitRange Namespace=WithStatus Node=Node PersistentVolume PersistentVolumeClaim=WithStatus Pod=Pod PodTemplate=PodTemplate ReplicationController=PodOwner ResourceQuota Secret Service=Service ServiceAccount=ServiceAccount
+v1: Binding ComponentStatus=ComponentStatus ConfigMap Endpoints Event LimitRange Namespace=WithStatus Node=Node
+  PersistentVolume PersistentVolumeClaim=WithStatus Pod=Pod PodTemplate=PodTemplate ReplicationController=PodOwner
+  ResourceQuota Secret Service=Service ServiceAccount=ServiceAccount
 admissionregistration.k8s.io/v1: MutatingWebhookConfiguration=Webhooks ValidatingWebhookConfiguration=Webhooks
 admissionregistration.k8s.io/v1beta1: MutatingWebhookConfiguration=Webhooks ValidatingWebhookConfiguration=Webhooks
 apiextensions.k8s.io/v1: CustomResourceDefinition
@@ -1987,8 +2432,10 @@ apiregistration.k8s.io/v1beta1: APIService=WithStatus
 apps/v1: ControllerRevision DaemonSet=PodOwner Deployment=PodOwner ReplicaSet=PodOwner StatefulSet=StatefulSet
 authentication.k8s.io/v1: TokenRequest TokenReview
 authentication.k8s.io/v1beta1: TokenReview
-authorization.k8s.io/v1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview
-authorization.k8s.io/v1beta1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview
+authorization.k8s.io/v1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview
+  SubjectAccessReview
+authorization.k8s.io/v1beta1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview
+  SubjectAccessReview
 autoscaling/v1: HorizontalPodAutoscaler Scale
 autoscaling/v2beta1: HorizontalPodAutoscaler
 autoscaling/v2beta2: HorizontalPodAutoscaler
@@ -2019,9 +2466,20 @@ storage.k8s.io/v1beta1: CSIDriver CSINode=CSINode CSIStorageCapacity StorageClas
 """
 
 
+def _table_lines(text: str) -> list[str]:
+    """Lines of a table, where a line starting with spaces continues the one before."""
+    lines: list[str] = []
+    for line in text.strip("\n").splitlines():
+        if line.startswith(" ") and lines:
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines
+
+
 def _parse_smp_table(text: str) -> dict[str, dict[str, _Schema]]:
     out: dict[str, dict[str, _Schema]] = {}
-    for line in text.strip().splitlines():
+    for line in _table_lines(text):
         type_name, *items = line.split()
         fields: dict[str, _Schema] = {}
         for item in items:
@@ -2034,7 +2492,7 @@ def _parse_smp_table(text: str) -> dict[str, dict[str, _Schema]]:
 
 def _parse_smp_roots(text: str) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
-    for line in text.strip().splitlines():
+    for line in _table_lines(text):
         api, _, kinds = line.partition(": ")
         for item in kinds.split():
             kind, _, type_name = item.partition("=")
@@ -2105,7 +2563,7 @@ def _directive(patch: Any, where: str) -> str:
     return "merge" if patch is _ABSENT else "unknown"
 
 
-_KEEP_NULL = object()
+_KEEP_NULL = object()  # a null the merge keeps (kyaml's "persistent" null)
 
 # Whether key `key` of mapping `node` was written with no value at all.
 _EmptyTest = Callable[[Any, Any], bool]
@@ -2116,10 +2574,6 @@ def _empty_test(res: _Res) -> _EmptyTest:
         entry = res.index.get(id(node))
         return entry is not None and entry[0] is node and entry[1] + (_key_text(key),) in res.empty
     return test
-
-
-def _never_empty(node: Any, key: Any) -> bool:
-    return False
 
 
 def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str, empty: _EmptyTest,
@@ -2141,20 +2595,20 @@ def _walk_map(dest: Any, origin: Any, schema: _Schema | None, where: str, empty:
     if not isinstance(result, dict):
         return result
     other = origin if isinstance(origin, dict) else {}
-    for key in sorted(set(result) | set(other), key=str):
-        child_schema = schema.field(str(key)) if schema else None
-        child_where = f"{where}.{key}" if where else str(key)
-        dest_value, origin_value = result.get(key, _ABSENT), other.get(key, _ABSENT)
+    for name in sorted(set(result) | set(other), key=str):
+        child_schema = schema.field(str(name)) if schema else None
+        child_where = f"{where}.{name}" if where else str(name)
+        dest_value, origin_value = result.get(name, _ABSENT), other.get(name, _ABSENT)
         if dest_value is None and origin_value is _ABSENT:
-            value = _walk_map(None, _ABSENT, child_schema, child_where, empty, result, key)
+            value = _walk_map(None, _ABSENT, child_schema, child_where, empty, result, name)
         else:
             value = _walk(dest_value, origin_value, child_schema, child_where, empty)
         if value is _KEEP_NULL:
-            result[key] = None
+            result[name] = None
         elif value is _ABSENT or value is None:
-            result.pop(key, None)
+            result.pop(name, None)
         else:
-            result[key] = value
+            result[name] = value
     return result
 
 
@@ -2392,15 +2846,18 @@ def _go_json(value: Any) -> str:
     return text
 
 
-def _fix_name_references(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+def _fix_name_references(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     """kustomize's nameReference transformer: fields naming a renamed object get its final name."""
-    for target, specs in _NAME_REFERENCES:
+    candidates_of: dict[int, list[_Res]] = {}
+    for target, specs in config.nameReference:
         for spec in specs:
             for res in resmap:
                 org = _org_id(res)
                 if not org.selected_by(spec.group, spec.version, spec.kind):
                     continue
-                candidates = _reference_candidates(res, resmap)
+                if id(res) not in candidates_of:
+                    candidates_of[id(res)] = _reference_candidates(res, resmap)
+                candidates = candidates_of[id(res)]
                 referrer_spec = _FieldSpec("", "", "", spec.path)
                 try:
                     _visit_spec(res.data, referrer_spec, None, _name_setter(res, target, spec.path, candidates))
@@ -2521,6 +2978,146 @@ def _affixes_equal(a: _Res, b: _Res, allow_empty: bool) -> bool:
     return same_ending(a.prefixes, b.prefixes) and same_ending(a.suffixes, b.suffixes)
 
 
+@dataclass(frozen=True)
+class _Var:
+    """A (deprecated) kustomize var: `$(name)` becomes a field of the object it refers to."""
+
+    name: str
+    target: dict[str, str]
+    field_path: str
+    loc: Loc
+
+
+def _bind_vars(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
+    """ResAccumulator.MergeVars: each var is tied to the object it names, as that object is now."""
+    for i, entry in _object_entries(ctx, kust, "vars"):
+        loc = kust.loc("vars", i)
+        name, objref = _get_folded(entry, "name"), _get_folded(entry, "objref")
+        if not isinstance(name, str) or not isinstance(objref, dict):
+            ctx.report(loc, "a var needs a name and an objref: ignored")
+            continue
+        field_ref = _get_folded(entry, "fieldref")
+        field_path = _get_folded(field_ref, "fieldPath") if isinstance(field_ref, dict) else None
+        target = {k: _scalar_text(_get_folded(objref, k)) for k in ("group", "version", "kind", "name", "namespace")}
+        group, version = _split_api(_scalar_text(_get_folded(objref, "apiVersion")))
+        target = {**target, "group": target["group"] or group, "version": target["version"] or version}
+        var = _Var(name, target, str(field_path or "metadata.name"), loc)
+        if any(v.name == var.name for v in ctx.vars):
+            ctx.report(loc, f"var '{var.name}' is already defined: ignored")
+            continue
+        ctx.vars.append(var)
+        _tie_var(ctx, var, resmap)
+
+
+def _get_folded(mapping: Mapping[str, Any], key: str) -> Any:
+    """A field as Go's JSON decoder finds it: the exact key, else any key equal to it ignoring case."""
+    if key in mapping:
+        return mapping[key]
+    return next((v for k, v in mapping.items() if isinstance(k, str) and k.lower() == key.lower()), None)
+
+
+def _tie_var(ctx: _Ctx, var: _Var, resmap: list[_Res]) -> None:
+    want = _Id(var.target["group"], var.target["version"], var.target["kind"], var.target["name"],
+               var.target["namespace"])
+    exact = bool(want.namespace) or want.cluster_scoped
+
+    def matches(i: _Id) -> bool:
+        return i.equals(want) if exact else (
+            i.name == want.name and (i.group, i.version, i.kind) == (want.group, want.version, want.kind))
+
+    found = [r for r in resmap if _any_id_matches(r, matches)]
+    if len(found) > 1:
+        ctx.report(var.loc, f"var '{var.name}' matches {len(found)} objects: ignored")
+    elif found:
+        found[0].var_names.append(var.name)
+
+
+def _resolve_vars(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
+    """ResolveVars: replace `$(NAME)` in the varReference fields with each var's value (after renames)."""
+    values: dict[str, Any] = {}
+    for var in ctx.vars:
+        holder = next((r for r in resmap if var.name in r.var_names), None)
+        value = _var_value(holder.data, var.field_path) if holder is not None else _ABSENT
+        if value is _ABSENT:
+            ctx.report(var.loc, f"var '{var.name}' cannot be mapped to a field of a built object: not replaced")
+        else:
+            values[var.name] = value
+    if not values:
+        return
+
+    def replace(container: Any, key: Any) -> None:
+        _replace_vars(container, key, values)
+
+    for res in resmap:
+        for spec in config.varReference:
+            if spec.matches(res):
+                try:
+                    _visit_spec(res.data, spec, None, replace)
+                except (_SpecError, _ReplacementError) as exc:
+                    ctx.report(kust.loc("vars"), f"vars in {_kind(res)} '{_name(res)}' ({spec.path}): {exc}")
+
+
+def _var_value(data: dict[str, Any], field_path: str) -> Any:
+    """RNode.GetFieldValue: a '.' path where 'ports[0]' indexes a list; scalars keep their YAML type."""
+    parts: list[str] = []
+    for piece in field_path.split("."):
+        m = re.fullmatch(r"(.*)\[(\d+)\]", piece)
+        parts += ([m.group(1)] if m.group(1) else []) + [m.group(2)] if m else [piece]
+    value = _lookup(data, parts)
+    if value is _ABSENT or isinstance(value, (dict, list)):
+        return value  # kustomize leaves $(NAME) alone for a mapping or a list
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value if value is not None else ""
+    return _scalar_text(value)
+
+
+def _replace_vars(container: Any, key: Any, values: dict[str, Any]) -> None:
+    node = container[key]
+    if isinstance(node, str) and not isinstance(node, _Stamp):
+        container[key] = _expand(node, values)
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if not isinstance(k, str):
+                raise _ReplacementError("a map key is not a string")
+            if isinstance(v, str) and not isinstance(v, _Stamp):
+                node[k] = _expand(v, values)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            if not isinstance(item, str):
+                raise _ReplacementError("a list item is not a string")
+            node[i] = _expand(item, values)
+
+
+def _expand(text: str, values: dict[str, Any]) -> Any:
+    """refvar.DoReplacements: `$(NAME)` expands, `$$` is a literal `$`; a lone `$(NAME)` keeps the value's type."""
+    out: list[str] = []
+    checkpoint, cursor = 0, 0
+    while cursor < len(text):
+        if text[cursor] == "$" and cursor + 1 < len(text):
+            out.append(text[checkpoint:cursor])
+            read, is_var, advance = _read_var(text[cursor + 1:])
+            if is_var:
+                mapped = values[read] if read in values and not isinstance(values[read], (dict, list)) else f"$({read})"
+                if text == f"$({read})":
+                    return mapped
+                out.append(_scalar_text(mapped) if not isinstance(mapped, str) else mapped)
+            else:
+                out.append(read)
+            cursor += advance
+            checkpoint = cursor + 1
+        cursor += 1
+    return "".join(out) + text[checkpoint:]
+
+
+def _read_var(rest: str) -> tuple[str, bool, int]:
+    if rest[0] == "$":
+        return "$", False, 1
+    if rest[0] == "(":
+        close = rest.find(")", 1)
+        return (rest[1:close], True, close + 1) if close > 0 else ("$(", False, 1)
+    return "$" + rest[0], False, 1
+
+
 def _is_local_config(res: _Res) -> bool:
     """kustomize drops objects annotated config.kubernetes.io/local-config (unless the value is 'false')."""
     value = _annotations(res.data).get("config.kubernetes.io/local-config")
@@ -2542,7 +3139,7 @@ def _sorted(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> list[_Res]:
         return resmap
     if order != "legacy":
         ctx.report(kust.loc("sortOptions", "order"), "sortOptions.order must be legacy or fifo: legacy is used")
-    legacy = options.get("legacySortOptions") if isinstance(options.get("legacySortOptions"), dict) else {}
+    legacy = _mapping(options.get("legacySortOptions"))
     first = [str(k) for k in legacy.get("orderFirst") or []] if legacy else list(_ORDER_FIRST)
     last = [str(k) for k in legacy.get("orderLast") or []] if legacy else list(_ORDER_LAST)
     ranks = {kind: i - len(first) for i, kind in enumerate(first)}
@@ -2585,12 +3182,12 @@ def _final_lines(res: _Res) -> dict[Path, int]:
         children = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in children:
             child: Path = path + (_key_text(key) if isinstance(node, dict) else key,)
+            # A key of an original mapping keeps its line even when its value was rebuilt by a patch.
+            line = res.src_lines.get(original + child[-1:]) if original is not None else None
+            if line:
+                out[child] = line
             if isinstance(value, (dict, list)):
                 visit(value, child)
-            elif original is not None:
-                line = res.src_lines.get(original + child[-1:])
-                if line:
-                    out[child] = line
 
     visit(res.data, ())
     return out
