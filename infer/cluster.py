@@ -351,11 +351,15 @@ def secret_store_cells(inp: Inputs) -> list[Cell]:
     """11.2.2: how secrets reach pods (CSI Key Vault provider, External Secrets), names only."""
     cells = []
     for s in inp.k8s_sets:
+        groups: dict[tuple[str, str], list[K8sObject]] = {}
         for spc in s.of("SecretProviderClass"):
             params = _dig(spc.body, ("spec", "parameters")) or {}
-            vault = params.get("keyvaultName") or params.get("vaultName") or ""
-            cells.append(Cell(f"{_prefix(inp, s.name)}Secrets Store CSI `{spc.name}` (provider {_dig(spc.body, ('spec', 'provider'))}"
-                              + (f", Key Vault {vault}" if vault else "") + ")", (spc.loc(),)))
+            vault = str(params.get("keyvaultName") or params.get("vaultName") or "")
+            groups.setdefault((str(_dig(spc.body, ("spec", "provider"))), vault), []).append(spc)
+        for (provider, vault), spcs in sorted(groups.items()):
+            names = ", ".join(f"`{o.name}`" for o in spcs)
+            cells.append(Cell(f"{_prefix(inp, s.name)}Secrets Store CSI SecretProviderClass {len(spcs)} (provider {provider}"
+                              + (f", Key Vault {vault}" if vault else "") + f": {names})", merge_evidence(o.loc() for o in spcs)[:3]))
         for es in s.of("ExternalSecret", "SecretStore", "ClusterSecretStore"):
             cells.append(Cell(f"{_prefix(inp, s.name)}External Secrets {es.kind} `{es.name}`", (es.loc(),)))
         secrets = s.of("Secret")
