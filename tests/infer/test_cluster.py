@@ -126,3 +126,36 @@ def test_manifests_fill_cluster_sections(tree: Tree) -> None:
     assert "PodDisruptionBudget `cart` (minAvailable 1)" in region(text, "12.3.1")
     assert "HPA `cart` → cartservice (2–8, cpu 60%)" in region(text, "12.2.1")
     assert "password" not in stores.lower()
+
+
+def test_secret_values_never_reach_the_document(tree: Tree) -> None:
+    secret = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+type: Opaque
+data:
+  password: aHVudGVyMi1rOHMtc2VjcmV0
+stringData:
+  url: postgres://app:hunter2-k8s-secret@db:5432/app
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: api:1
+          env:
+            - name: DATABASE_URL
+              value: postgres://app:hunter2-inline@db:5432/app
+"""
+    root = tree({"k8s/secret.yaml": secret})
+    text = render_document(analyze(root).views, "ko")
+    assert "db-credentials" in text  # the Secret's existence is a fact worth stating
+    for value in ("aHVudGVyMi1rOHMtc2VjcmV0", "hunter2-k8s-secret", "hunter2-inline"):
+        assert value not in text
