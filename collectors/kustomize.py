@@ -277,9 +277,19 @@ class _Doc:
     empty: frozenset[Path] = frozenset()
 
 
+def _load_yaml(text: str) -> list[YamlDoc]:
+    """load_documents, with any failure as a YamlError whose message never quotes the text (it may be secret)."""
+    try:
+        return load_documents(text)
+    except YamlError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError, yaml.YAMLError):
+        raise YamlError("cannot read YAML: a value does not fit its tag", 0) from None
+
+
 def _parse_resources(text: str) -> list[_Doc]:
     """The documents of a resource or patch file; raises YamlError with the failing line."""
-    docs = load_documents(text)
+    docs = _load_yaml(text)
     loader = _ResourceLoader(text)
     values: list[tuple[Any, frozenset[Path]]] = []
     try:
@@ -290,7 +300,12 @@ def _parse_resources(text: str) -> list[_Doc]:
                 _empty_values(node, (), empty)
                 values.append((loader.construct_document(node), frozenset(empty)))
     except yaml.YAMLError as exc:
-        raise YamlError(f"cannot parse YAML: {exc}", 0) from None
+        # Only the problem and its line: PyYAML's full message quotes the document, which may hold a secret.
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlError(f"cannot read YAML: {getattr(exc, 'problem', None) or 'invalid document'}",
+                        mark.line + 1 if mark is not None else 0) from None
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        raise YamlError("cannot read YAML: a value does not fit its tag", 0) from None
     finally:
         loader.dispose()
     if len(values) != len(docs):
@@ -377,7 +392,7 @@ class _Kust:
 _STR_FIELDS = ("apiVersion", "kind", "namePrefix", "nameSuffix", "namespace")
 _LIST_FIELDS = ("resources", "bases", "components", "patchesStrategicMerge", "patches", "patchesJson6902",
                 "images", "imageTags", "replicas", "labels", "configMapGenerator", "secretGenerator", "replacements",
-                "configurations", "vars")
+                "configurations", "vars", "transformers")
 _MAP_FIELDS = ("commonLabels", "commonAnnotations", "generatorOptions", "sortOptions", "metadata")
 _NOT_APPLIED = {
     "helmCharts": "Helm charts are not rendered",
@@ -385,7 +400,6 @@ _NOT_APPLIED = {
     "helmGlobals": "Helm charts are not rendered",
     "crds": "crds (custom name-reference configuration) are not supported: ignored",
     "generators": "generator plugins are not run",
-    "transformers": "transformer plugins are not run",
     "validators": "validator plugins are not run",
     "openapi": "custom OpenAPI schemas are not supported: the built-in schema is used",
     "buildMetadata": "buildMetadata is not supported: ignored",
@@ -417,7 +431,7 @@ def _load_kust(ctx: _Ctx, folder: str, ref: Loc | None) -> _Kust | None:
         ctx.report(Loc(path), f"several kustomization files in '{folder or '.'}' ({', '.join(names)}): "
                               "kustomize refuses to choose; this build uses the first")
     try:
-        docs = load_documents(text)
+        docs = _load_yaml(text)
     except YamlError as exc:
         ctx.report(Loc(path, exc.line), exc.message)
         return None
@@ -485,6 +499,10 @@ def _map_field(kust: _Kust, key: str) -> dict[str, Any]:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -850,14 +868,21 @@ def _list_items(ctx: _Ctx, data: dict[str, Any], origin: Loc, lines: Mapping[Pat
 
 def _append_all(ctx: _Ctx, resmap: list[_Res], new: list[_Res], loc: Loc) -> None:
     """Add resources; kustomize refuses a second resource with the same id."""
+    known = {_id_key(_cur_id(r)): r for r in resmap}
     for res in new:
         cur = _cur_id(res)
-        twin = next((r for r in resmap if _cur_id(r).equals(cur)), None)
+        twin = known.get(_id_key(cur))
         if twin is not None:
             ctx.report(loc, f"{cur.kind} '{cur.name}' from {res.origin} is already built "
                             f"(from {twin.origin}): the second is dropped")
             continue
         resmap.append(res)
+        known[_id_key(cur)] = res
+
+
+def _id_key(res_id: _Id) -> tuple[str, ...]:
+    """What makes two ids equal (kustomize's ResId.Equals)."""
+    return res_id.group, res_id.version, res_id.kind, res_id.name, res_id.effective_ns()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -924,19 +949,19 @@ def _merged_options(local: Any, global_options: dict[str, Any]) -> dict[str, Any
 def _generator_pairs(ctx: _Ctx, kust: _Kust, args: dict[str, Any], loc: Loc) -> dict[str, str] | None:
     """Key/value pairs from envs, then literals, then files, as kustomize's kv loader reads them."""
     pairs: list[tuple[str, str]] = []
-    envs = list(args.get("envs") or []) + ([args["env"]] if isinstance(args.get("env"), str) else [])
+    envs = list(_list(args.get("envs"))) + ([args["env"]] if isinstance(args.get("env"), str) else [])
     for source in envs:
         found = _env_pairs(ctx, kust, source, loc)
         if found is None:
             return None
         pairs += found
-    for literal in args.get("literals") or []:
+    for literal in _list(args.get("literals")):
         parsed = _literal_pair(literal)
         if parsed is None:
             ctx.report(loc, "a literal is not of the form key=value: not generated")
             return None
         pairs.append(parsed)
-    for source in args.get("files") or []:
+    for source in _list(args.get("files")):
         found_file = _file_pair(ctx, kust, source, loc)
         if found_file is None:
             return None
@@ -1319,7 +1344,7 @@ def _load_configurations(ctx: _Ctx, kust: _Kust) -> _Config:
         if text is None:
             continue
         try:
-            docs = load_documents(text)
+            docs = _load_yaml(text)
         except YamlError as exc:
             ctx.report(loc, f"configuration '{entry}': {exc.message}")
             continue
@@ -1332,14 +1357,14 @@ def _config_from(ctx: _Ctx, loc: Loc, entry: str, data: dict[str, Any]) -> _Conf
     specs: dict[str, tuple[_FieldSpec, ...]] = {}
     for key, items in data.items():
         if key in _SPEC_FIELDS:
-            specs[key] = _merge_specs((), (x for x in map(_parse_fieldspec, items or []) if x is not None))
+            specs[key] = _merge_specs((), (x for x in map(_parse_fieldspec, _list(items)) if x is not None))
         elif key != "nameReference":
             ctx.report(loc, f"configuration '{entry}': unknown section '{key}': ignored", Severity.WARNING)
     refs: list[tuple[tuple[str, str, str], tuple[_FieldSpec, ...]]] = []
-    for item in data.get("nameReference") or []:
+    for item in _list(data.get("nameReference")):
         if isinstance(item, dict):
             gvk = tuple(str(item.get(k) or "") for k in ("group", "version", "kind"))
-            referrers = tuple(s for s in map(_parse_fieldspec, item.get("fieldSpecs") or []) if s is not None)
+            referrers = tuple(s for s in map(_parse_fieldspec, _list(item.get("fieldSpecs"))) if s is not None)
             refs.append(((gvk[0], gvk[1], gvk[2]), referrers))
     return _Config(**specs, nameReference=tuple(refs))
 
@@ -1420,6 +1445,102 @@ def _run_transformers(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Confi
     _replica_transforms(ctx, kust, resmap, config)
     _image_transforms(ctx, kust, resmap, config)
     _replacements(ctx, kust, resmap)
+    _builtin_plugins(ctx, kust, resmap, config)
+
+
+def _builtin_plugins(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
+    """`transformers:` configs of kustomize's builtin transformers (apiVersion: builtin) run in process, after
+    the kustomization's own; any other plugin would be a program to run, which this build never does."""
+    for i, entry in _str_entries(ctx, kust, "transformers"):
+        loc = kust.loc("transformers", i)
+        for plugin in _plugin_configs(ctx, kust, entry, loc):
+            kind = _text_of(plugin, "kind")
+            run = _BUILTIN_TRANSFORMERS.get(kind) if _text_of(plugin, "apiVersion") == "builtin" else None
+            if run is None:
+                ctx.report(loc, f"transformer plugin {kind or '?'} not run (only kustomize's builtin ones are)",
+                           Severity.WARNING)
+            else:
+                run(ctx, kust, resmap, plugin, loc)
+
+
+def _plugin_configs(ctx: _Ctx, kust: _Kust, entry: str, loc: Loc) -> list[dict[str, Any]]:
+    inline = _patch_docs(entry)
+    if inline:
+        return inline
+    text = _patch_file(ctx, kust, entry, loc)
+    docs = _patch_docs(text) if text is not None else []
+    if docs is None:
+        ctx.report(loc, f"transformer config '{entry}' is not a list of objects: not run")
+    return docs or []
+
+
+def _specs_of(plugin: dict[str, Any]) -> tuple[_FieldSpec, ...]:
+    return tuple(s for s in map(_parse_fieldspec, _list(plugin.get("fieldSpecs"))) if s is not None)
+
+
+def _run_labels(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    _set_map_entries(ctx, loc, resmap, _string_map(ctx, kust, plugin.get("labels")), _specs_of(plugin))
+
+
+def _run_annotations(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    _set_map_entries(ctx, loc, resmap, _string_map(ctx, kust, plugin.get("annotations")), _specs_of(plugin))
+
+
+def _run_prefix(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    if plugin.get("prefix"):
+        _affix(ctx, loc, resmap, _specs_of(plugin), _scalar_text(plugin["prefix"]), "")
+
+
+def _run_suffix(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    if plugin.get("suffix"):
+        _affix(ctx, loc, resmap, _specs_of(plugin), "", _scalar_text(plugin["suffix"]))
+
+
+def _run_namespace(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    if plugin.get("unsetOnly") or plugin.get("setRoleBindingSubjects") not in (None, "", "defaultOnly"):
+        ctx.report(loc, "NamespaceTransformer options unsetOnly/setRoleBindingSubjects are not supported: not run",
+                   Severity.WARNING)
+        return
+    namespace = _text_of(_meta(plugin), "namespace")
+    if namespace:
+        _apply_namespace(ctx, loc, resmap, namespace, _specs_of(plugin))
+
+
+def _run_image(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    _apply_image(ctx, loc, resmap, _mapping(plugin.get("imageTag")), _specs_of(plugin))
+
+
+def _run_replicas(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    _apply_replica(ctx, loc, resmap, _mapping(plugin.get("replica")), _specs_of(plugin))
+
+
+def _run_patch(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    _apply_patch(ctx, kust, resmap, plugin, loc)
+
+
+def _run_json6902(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    _apply_json6902(ctx, kust, resmap, {**plugin, "patch": plugin.get("jsonOp")}, loc)
+
+
+def _run_smp(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    for path in _list(plugin.get("paths")):
+        _apply_smp_entry(ctx, kust, resmap, _scalar_text(path), loc)
+    if isinstance(plugin.get("patches"), str):
+        _apply_smp_entry(ctx, kust, resmap, plugin["patches"], loc)
+
+
+def _run_replacements(ctx: _Ctx, kust: _Kust, resmap: list[_Res], plugin: dict[str, Any], loc: Loc) -> None:
+    for entry in _list(plugin.get("replacements")):
+        _apply_replacements(ctx, kust, resmap, _mapping(entry), loc)
+
+
+_Plugin = Callable[[_Ctx, _Kust, list[_Res], dict[str, Any], Loc], None]
+_BUILTIN_TRANSFORMERS: dict[str, _Plugin] = {
+    "LabelTransformer": _run_labels, "AnnotationsTransformer": _run_annotations, "PrefixTransformer": _run_prefix,
+    "SuffixTransformer": _run_suffix, "NamespaceTransformer": _run_namespace, "ImageTagTransformer": _run_image,
+    "ReplicaCountTransformer": _run_replicas, "PatchTransformer": _run_patch, "PatchJson6902Transformer": _run_json6902,
+    "PatchStrategicMergeTransformer": _run_smp, "ReplacementTransformer": _run_replacements,
+}
 
 
 def _transform_each(ctx: _Ctx, loc: Loc, resmap: list[_Res], fn: Callable[[_Res], None]) -> None:
@@ -1432,18 +1553,22 @@ def _transform_each(ctx: _Ctx, loc: Loc, resmap: list[_Res], fn: Callable[[_Res]
 
 def _namespace_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     namespace = _str_field(kust, "namespace")
-    if not namespace:
-        return
+    if namespace:
+        _apply_namespace(ctx, kust.loc("namespace"), resmap, namespace, config.namespace)
 
+
+def _apply_namespace(ctx: _Ctx, loc: Loc, resmap: list[_Res], namespace: str,
+                     specs: tuple[_FieldSpec, ...]) -> None:
+    """The NamespaceTransformer: every namespaced object, 'default' RoleBinding subjects, and the specs."""
     def apply(res: _Res) -> None:
         _store_prev(res)
         if not _cur_id(res).cluster_scoped:
             _set_meta(res, "namespace", namespace)
         if _kind(res) in ("RoleBinding", "ClusterRoleBinding"):
-            for subject in res.data.get("subjects") or []:
+            for subject in _list(res.data.get("subjects")):
                 if isinstance(subject, dict) and _text_of(subject, "name") == "default":
                     subject["namespace"] = namespace
-        for spec in config.namespace:
+        for spec in specs:
             # kustomize sets metadata.namespace itself, and renames only core (v1) Namespaces.
             if spec.path == "metadata/namespace" or (
                     spec.path == "metadata/name" and res.data.get("apiVersion") != "v1"):
@@ -1451,12 +1576,12 @@ def _namespace_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Co
             if spec.matches(res):
                 _visit_spec(res.data, spec, "scalar", _set_scalar(namespace))
 
-    _transform_each(ctx, kust.loc("namespace"), resmap, apply)
+    _transform_each(ctx, loc, resmap, apply)
     seen: set[tuple[str, ...]] = set()
     for cur in map(_cur_id, resmap):
-        key = (cur.group, cur.version, cur.kind, cur.name, cur.effective_ns())
+        key = _id_key(cur)
         if key in seen:
-            ctx.report(kust.loc("namespace"), f"namespace '{namespace}' makes two objects {cur.kind} '{cur.name}'")
+            ctx.report(loc, f"namespace '{namespace}' makes two objects {cur.kind} '{cur.name}'")
             break
         seen.add(key)
 
@@ -1504,7 +1629,7 @@ def _label_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Confi
 
 def _label_specs(ctx: _Ctx, kust: _Kust, i: int, label: dict[str, Any], config: _Config) -> tuple[_FieldSpec, ...]:
     specs: list[_FieldSpec] = []
-    for j, item in enumerate(label.get("fields") or []):
+    for j, item in enumerate(_list(label.get("fields"))):
         spec = _parse_fieldspec(item)
         if spec is None:
             ctx.report(kust.loc("labels", i, "fields", j), "a labels field spec needs a path: ignored")
@@ -1558,39 +1683,55 @@ def _annotation_transform(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _C
 
 def _replica_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     for i, entry in _object_entries(ctx, kust, "replicas"):
-        name, count = entry.get("name"), entry.get("count")
-        if not isinstance(name, str) or not isinstance(count, int) or isinstance(count, bool):
-            ctx.report(kust.loc("replicas", i), "replicas entries need a name and an integer count: ignored")
-            continue
-        found = False
-        for spec in config.replicas:
-            for res in resmap:
-                if _any_id_matches(res, lambda i: i.name == name and i.selected_by(
-                        spec.group, spec.version, spec.kind)):
-                    found = True
-                    if spec.matches(res):
-                        _visit_spec(res.data, spec, "scalar", lambda c, k: c.__setitem__(k, count))
-        if not found:
-            ctx.report(kust.loc("replicas", i), f"replicas: no Deployment, ReplicationController, ReplicaSet "
-                                                f"or StatefulSet is named '{name}'")
+        _apply_replica(ctx, kust.loc("replicas", i), resmap, entry, config.replicas)
+
+
+def _apply_replica(ctx: _Ctx, loc: Loc, resmap: list[_Res], entry: dict[str, Any],
+                   specs: tuple[_FieldSpec, ...]) -> None:
+    """The ReplicaCountTransformer: set the count wherever the specs point in objects of that name."""
+    name, count = entry.get("name"), entry.get("count")
+    if not isinstance(name, str) or not isinstance(count, int) or isinstance(count, bool):
+        ctx.report(loc, "replicas entries need a name and an integer count: ignored")
+        return
+    found = False
+    for spec in specs:
+        matched = [r for r in resmap if _any_id_matches(
+            r, lambda i: i.name == name and i.selected_by(spec.group, spec.version, spec.kind))]
+        found = found or bool(matched)
+
+        def apply(res: _Res, spec: _FieldSpec = spec) -> None:
+            if spec.matches(res):
+                _visit_spec(res.data, spec, "scalar", lambda c, k: c.__setitem__(k, count))
+
+        _transform_each(ctx, loc, matched, apply)
+    if not found:
+        ctx.report(loc, f"replicas: no Deployment, ReplicationController, ReplicaSet or StatefulSet is named '{name}'")
 
 
 def _image_transforms(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     for key in ("images", "imageTags"):
         for i, image in _object_entries(ctx, kust, key):
-            values = {k: image.get(k) for k in ("name", "newName", "newTag", "digest", "tagSuffix")}
-            bad = [k for k, v in values.items() if v is not None and not isinstance(v, str)]
-            if bad or not values["name"]:
-                ctx.report(kust.loc(key, i), f"image entry needs a name and string values ({', '.join(bad)} "
-                                             "must be quoted): ignored")
-                continue
-            update = _image_updater({k: v or "" for k, v in values.items()})
-            for res in resmap:
-                if _kind(res) != "CustomResourceDefinition":
-                    _update_container_images(res.data, update)
-                    for spec in config.images:
-                        if spec.matches(res):
-                            _visit_spec(res.data, spec, None, update)
+            _apply_image(ctx, kust.loc(key, i), resmap, image, config.images)
+
+
+def _apply_image(ctx: _Ctx, loc: Loc, resmap: list[_Res], image: dict[str, Any],
+                 specs: tuple[_FieldSpec, ...]) -> None:
+    """The ImageTagTransformer: every container list anywhere, then the specs' image fields."""
+    values = {k: image.get(k) for k in ("name", "newName", "newTag", "digest", "tagSuffix")}
+    bad = [k for k, v in values.items() if v is not None and not isinstance(v, str)]
+    if bad or not values["name"]:
+        ctx.report(loc, f"image entry needs a name and string values ({', '.join(bad)} must be quoted): ignored")
+        return
+    update = _image_updater({k: v or "" for k, v in values.items()})
+
+    def apply(res: _Res) -> None:
+        if _kind(res) != "CustomResourceDefinition":
+            _update_container_images(res.data, update)
+            for spec in specs:
+                if spec.matches(res):
+                    _visit_spec(res.data, spec, None, update)
+
+    _transform_each(ctx, loc, resmap, apply)
 
 
 def _update_container_images(node: Any, update: _Setter) -> None:
@@ -1671,7 +1812,7 @@ def _patch_docs(text: str) -> list[dict[str, Any]] | None:
         if _resource_problem(data):
             return None
         if _text_of(data, "kind").endswith("List") and "items" in data:
-            queue.extend(data.get("items") or [])
+            queue.extend(_list(data.get("items")))
             continue
         out.append(data)
     return out
@@ -1679,13 +1820,17 @@ def _patch_docs(text: str) -> list[dict[str, Any]] | None:
 
 def _patch_strategic_merge(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
     for i, entry in _str_entries(ctx, kust, "patchesStrategicMerge"):
-        loc = kust.loc("patchesStrategicMerge", i)
-        inline = _patch_docs(entry)
-        patches = inline if inline else _file_patch_docs(ctx, kust, entry, loc)
-        for patch in patches or []:
-            target = _unique_target(ctx, resmap, patch, loc)
-            if target is not None:
-                _apply_smp_to(ctx, resmap, [target], patch, loc, copy_meta=True)
+        _apply_smp_entry(ctx, kust, resmap, entry, kust.loc("patchesStrategicMerge", i))
+
+
+def _apply_smp_entry(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: str, loc: Loc) -> None:
+    """A patchesStrategicMerge entry: inline patches, else a file of them; each names its one target."""
+    inline = _patch_docs(entry)
+    patches = inline if inline else _file_patch_docs(ctx, kust, entry, loc)
+    for patch in patches or []:  # None after a reported problem
+        target = _unique_target(ctx, resmap, patch, loc)
+        if target is not None:
+            _apply_smp_to(ctx, resmap, [target], patch, loc, copy_meta=True)
 
 
 def _file_patch_docs(ctx: _Ctx, kust: _Kust, entry: str, loc: Loc) -> list[dict[str, Any]] | None:
@@ -1724,23 +1869,26 @@ def _unique_target(ctx: _Ctx, resmap: list[_Res], patch: dict[str, Any], loc: Lo
 
 def _patches(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
     for i, entry in _object_entries(ctx, kust, "patches"):
-        loc = kust.loc("patches", i)
-        text = _patch_text(ctx, kust, entry, loc)
-        if text is None:
-            continue
-        options = _mapping(entry.get("options"))
-        target = entry.get("target")
-        smp = _patch_docs(text)
-        if smp:
-            _apply_patch_entry(ctx, resmap, smp, target, options or {}, loc)
-            continue
-        ops = _json_ops(text)
-        if ops is None:
-            ctx.report(loc, "patch is neither a strategic-merge patch nor a JSON 6902 patch: not applied")
-        elif not isinstance(target, dict):
-            ctx.report(loc, "a JSON 6902 patch needs a target: not applied")
-        else:
-            _apply_json_patch(ctx, resmap, ops, target, loc, store_prev=True)
+        _apply_patch(ctx, kust, resmap, entry, kust.loc("patches", i))
+
+
+def _apply_patch(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: dict[str, Any], loc: Loc) -> None:
+    """The PatchTransformer: a strategic-merge or JSON 6902 patch, inline or from a file."""
+    text = _patch_text(ctx, kust, entry, loc)
+    if text is None:
+        return
+    target = entry.get("target")
+    smp = _patch_docs(text)
+    if smp:
+        _apply_patch_entry(ctx, resmap, smp, target, _mapping(entry.get("options")), loc)
+        return
+    ops = _json_ops(text)
+    if ops is None:
+        ctx.report(loc, "patch is neither a strategic-merge patch nor a JSON 6902 patch: not applied")
+    elif not isinstance(target, dict):
+        ctx.report(loc, "a JSON 6902 patch needs a target: not applied")
+    else:
+        _apply_json_patch(ctx, resmap, ops, target, loc, store_prev=True)
 
 
 def _patch_text(ctx: _Ctx, kust: _Kust, entry: dict[str, Any], loc: Loc) -> str | None:
@@ -1876,18 +2024,20 @@ def _requirement(part: str) -> Callable[[dict[str, str]], bool]:
 
 def _patches_json6902(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
     for i, entry in _object_entries(ctx, kust, "patchesJson6902"):
-        loc = kust.loc("patchesJson6902", i)
-        target = entry.get("target")
-        if not isinstance(target, dict) or not target.get("name"):
-            ctx.report(loc, "patchesJson6902 needs a target with a name: not applied")
-            continue
-        text = _patch_text(ctx, kust, entry, loc)
-        if text is None:
-            continue
-        ops = _json_ops(text)
-        if not ops:
-            ctx.report(loc, "not a JSON 6902 patch (a list of operations): not applied")
-            continue
+        _apply_json6902(ctx, kust, resmap, entry, kust.loc("patchesJson6902", i))
+
+
+def _apply_json6902(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: dict[str, Any], loc: Loc) -> None:
+    """The PatchJson6902Transformer: JSON 6902 operations on the objects a named target selects."""
+    target = entry.get("target")
+    if not isinstance(target, dict) or not target.get("name"):
+        ctx.report(loc, "patchesJson6902 needs a target with a name: not applied")
+        return
+    text = _patch_text(ctx, kust, entry, loc)
+    ops = _json_ops(text) if text is not None else None
+    if text is not None and not ops:
+        ctx.report(loc, "not a JSON 6902 patch (a list of operations): not applied")
+    if ops:
         _apply_json_patch(ctx, resmap, ops, target, loc, store_prev=False)
 
 
@@ -1897,7 +2047,7 @@ def _json_ops(text: str) -> list[dict[str, Any]] | None:
         if text.lstrip().startswith("["):
             value = json.loads(text)
         else:
-            docs = load_documents(text)
+            docs = _load_yaml(text)
             value = docs[0].data if docs else None
     except (ValueError, YamlError):
         return None
@@ -2065,12 +2215,15 @@ class _ReplacementError(Exception):
 
 def _replacements(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
     for i, entry in _object_entries(ctx, kust, "replacements"):
-        loc = kust.loc("replacements", i)
-        for replacement in _replacement_list(ctx, kust, entry, loc):
-            try:
-                _apply_replacement(resmap, replacement)
-            except (_ReplacementError, re.error) as exc:
-                ctx.report(loc, f"replacement not applied: {exc}")
+        _apply_replacements(ctx, kust, resmap, entry, kust.loc("replacements", i))
+
+
+def _apply_replacements(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: dict[str, Any], loc: Loc) -> None:
+    for replacement in _replacement_list(ctx, kust, entry, loc):
+        try:
+            _apply_replacement(resmap, replacement)
+        except (_ReplacementError, re.error) as exc:
+            ctx.report(loc, f"replacement not applied: {exc}")
 
 
 def _replacement_list(ctx: _Ctx, kust: _Kust, entry: dict[str, Any], loc: Loc) -> list[dict[str, Any]]:
@@ -2085,7 +2238,7 @@ def _replacement_list(ctx: _Ctx, kust: _Kust, entry: dict[str, Any], loc: Loc) -
     if text is None:
         return []
     try:
-        docs = load_documents(text)
+        docs = _load_yaml(text)
     except YamlError as exc:
         ctx.report(loc, f"replacement file '{path}': {exc.message}")
         return []
@@ -2120,7 +2273,7 @@ def _apply_replacement(resmap: list[_Res], replacement: dict[str, Any]) -> None:
         select = target.get("select") if isinstance(target, dict) else None
         if not isinstance(select, dict):
             raise _ReplacementError("each target must select resources")
-        rejects = [r for r in target.get("reject") or [] if isinstance(r, dict)]
+        rejects = [r for r in _list(target.get("reject")) if isinstance(r, dict)]
         for res in resmap:
             if _replacement_target(res, select, rejects):
                 _copy_to_target(res, value, target)
@@ -2848,15 +3001,16 @@ def _go_json(value: Any) -> str:
 
 def _fix_name_references(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config) -> None:
     """kustomize's nameReference transformer: fields naming a renamed object get its final name."""
+    renamed = [r for r in resmap if r.prev]  # only an object with a previous name can be a referral
+    orgs = [(res, _org_id(res)) for res in resmap]
     candidates_of: dict[int, list[_Res]] = {}
     for target, specs in config.nameReference:
         for spec in specs:
-            for res in resmap:
-                org = _org_id(res)
+            for res, org in orgs:
                 if not org.selected_by(spec.group, spec.version, spec.kind):
                     continue
                 if id(res) not in candidates_of:
-                    candidates_of[id(res)] = _reference_candidates(res, resmap)
+                    candidates_of[id(res)] = _reference_candidates(res, renamed)
                 candidates = candidates_of[id(res)]
                 referrer_spec = _FieldSpec("", "", "", spec.path)
                 try:
@@ -2872,7 +3026,7 @@ def _reference_candidates(referrer: _Res, resmap: list[_Res]) -> list[_Res]:
         return list(resmap)
     namespaces = set()
     if _kind(referrer) == "RoleBinding":
-        for subject in referrer.data.get("subjects") or []:
+        for subject in _list(referrer.data.get("subjects")):
             if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and "namespace" in subject:
                 namespaces.add(_scalar_text(subject["namespace"]))
     out = []
@@ -3140,8 +3294,8 @@ def _sorted(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> list[_Res]:
     if order != "legacy":
         ctx.report(kust.loc("sortOptions", "order"), "sortOptions.order must be legacy or fifo: legacy is used")
     legacy = _mapping(options.get("legacySortOptions"))
-    first = [str(k) for k in legacy.get("orderFirst") or []] if legacy else list(_ORDER_FIRST)
-    last = [str(k) for k in legacy.get("orderLast") or []] if legacy else list(_ORDER_LAST)
+    first = [str(k) for k in _list(legacy.get("orderFirst"))] if legacy else list(_ORDER_FIRST)
+    last = [str(k) for k in _list(legacy.get("orderLast"))] if legacy else list(_ORDER_LAST)
     ranks = {kind: i - len(first) for i, kind in enumerate(first)}
     ranks.update({kind: i + 1 for i, kind in enumerate(last)})
     return sorted(resmap, key=lambda r: _sort_key(r, ranks))

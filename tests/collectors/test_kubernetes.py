@@ -64,3 +64,9 @@ def test_alias_bomb_is_refused_before_it_is_built() -> None:
 def test_yaml_value_tag_and_timestamps() -> None:
     docs = load_documents("enum:\n  - =\nwhen: 2024-01-02\n")
     assert docs[0].data == {"enum": ["="], "when": "2024-01-02"}
+
+
+def test_mistagged_value_is_an_error_that_does_not_quote_it() -> None:
+    with pytest.raises(YamlError) as info:
+        load_documents("a: 1\npassword: !!int hunter2-tagged\n")
+    assert "hunter2-tagged" not in str(info.value)
