@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..collectors.kubernetes import K8sObject
-from .images import recognise, registry_cloud
+from .images import INGRESS_CLASS_CLOUDS, host_cloud, recognise, registry_cloud
 from .inputs import Inputs
 from .kubernetes import K8sSet, Workload, _dig
 from .view import Cell, Table, merge_evidence
@@ -198,14 +198,41 @@ def store_rows(inp: Inputs, category: str, purpose: str, kind: str) -> list[tupl
 
 
 def registry_clouds(inp: Inputs) -> dict[str, list[Any]]:
-    """Clouds whose registries serve the workloads' images, with the image lines."""
+    """Cloud evidence outside Terraform: image registries, registries CI pushes to, cloud-only ingress classes."""
     out: dict[str, list[Any]] = {}
     for w in inp.workloads:
         for c in w.containers:
             cloud = registry_cloud(c.image)
             if cloud:
                 out.setdefault(cloud, []).append(c.loc)
+    for fact in inp.pipelines:
+        for host in fact.data.registries:
+            cloud = host_cloud(host)
+            if cloud:
+                out.setdefault(cloud, []).append(fact.loc)
+    for s in inp.k8s_sets:
+        for ing in s.of("Ingress"):
+            cloud = INGRESS_CLASS_CLOUDS.get(str(_dig(ing.body, ("spec", "ingressClassName"))))
+            if cloud:
+                out.setdefault(cloud, []).append(ing.loc("spec", "ingressClassName"))
     return out
+
+
+def network_policy_cells(inp: Inputs) -> list[Cell]:
+    """7.2.3: NetworkPolicies per set; a policy that selects every pod with no ingress rule is a default deny."""
+    t = inp.t
+    cells = []
+    for s in inp.k8s_sets:
+        policies = s.of("NetworkPolicy")
+        if not policies:
+            continue
+        deny = [p.name for p in policies if (_dig(p.body, ("spec", "podSelector")) or {}) == {}
+                and "Ingress" in (_dig(p.body, ("spec", "policyTypes")) or ["Ingress"]) and not _dig(p.body, ("spec", "ingress"))]
+        text = t(f"NetworkPolicy {len(policies)}개", f"{len(policies)} NetworkPolicies") + " (" + ", ".join(f"`{p.name}`" for p in policies) + ")"
+        if deny:
+            text += t("; 기본 차단(default deny): ", "; default deny: ") + ", ".join(deny)
+        cells.append(Cell(_prefix(inp, s.name) + text, merge_evidence(p.loc() for p in policies)[:3]))
+    return cells
 
 
 def probe_cells(inp: Inputs) -> list[Cell]:

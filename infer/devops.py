@@ -106,6 +106,12 @@ def cd(inp: Inputs) -> SectionView:
         prefix = f"{set_name}: " if len(inp.k8s_sets) > 1 else ""
         strategies.append(Cell(prefix + t(f"Deployment {len(ws)}개 {strategy}", f"{len(ws)} Deployments {strategy}"),
                                merge_evidence(w.loc for w in ws)[:3]))
+    for s in inp.k8s_sets:
+        hooks = [o for o in s.objects if "helm.sh/hook" in (_dig(o.body, ("metadata", "annotations")) or {})]
+        if hooks:
+            kinds = sorted({str(_dig(o.body, ("metadata", "annotations", "helm.sh/hook"))) for o in hooks})
+            strategies.append(Cell(f"{s.name}: " + t(f"Helm 훅 {len(hooks)}개 ({', '.join(kinds)})", f"{len(hooks)} Helm hooks ({', '.join(kinds)})"),
+                                   merge_evidence(o.loc() for o in hooks)[:3]))
     rollback = [Cell(f"{step.tool}: {step.detail}", (fact_loc(fact.loc.path, step.line),))
                 for fact, _, _, step in _steps(inp, DEPLOY) if "--atomic" in step.detail or "undo" in step.detail or "rollback" in step.detail]
     return SectionView("10.1.2", (

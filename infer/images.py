@@ -20,6 +20,7 @@ _IMAGES: tuple[tuple[str, Software], ...] = (
     (r"(^|/)(mysql|mysql-server)$", Software("database", "MySQL")),
     (r"(^|/)mariadb$", Software("database", "MariaDB")),
     (r"(^|/)(mongo|mongodb|mongodb-community-server)$", Software("database", "MongoDB")),
+    (r"documentdb(-local)?$|(^|/)ferretdb$", Software("database", "DocumentDB (MongoDB-compatible)")),
     (r"(^|/)(cassandra)$", Software("database", "Apache Cassandra")),
     (r"(^|/)(cockroach|cockroachdb)$", Software("database", "CockroachDB")),
     (r"(^|/)(redis|redis-stack|redis-stack-server)$", Software("cache", "Redis")),
@@ -54,6 +55,19 @@ _REGISTRIES: tuple[tuple[str, str], ...] = (
 )
 
 
+# Ingress classes that only exist on one cloud's managed Kubernetes.
+INGRESS_CLASS_CLOUDS = {"azure-application-gateway": "azure", "webapprouting.kubernetes.azure.com": "azure",
+                        "alb": "aws", "gce": "gcp", "gce-internal": "gcp"}
+
+
+def host_cloud(host: str) -> str | None:
+    """The cloud of a registry host (`x.azurecr.io`, `*.dkr.ecr.*.amazonaws.com`, `*-docker.pkg.dev`)."""
+    for pattern, cloud in _REGISTRIES:
+        if host and re.search(pattern, host.lower()):
+            return cloud
+    return None
+
+
 def split_image(image: str) -> tuple[str, str, str]:
     """registry host ('' for Docker Hub), repository, tag or digest."""
     rest, tag = image, ""
@@ -82,7 +96,4 @@ def recognise(image: str) -> Software | None:
 def registry_cloud(image: str) -> str | None:
     """The cloud whose registry serves the image (ACR, ECR, Artifact Registry/GCR), if any."""
     host, _, _ = split_image(image.lower())
-    for pattern, cloud in _REGISTRIES:
-        if host and re.search(pattern, host):
-            return cloud
-    return None
+    return host_cloud(host)

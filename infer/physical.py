@@ -15,25 +15,34 @@ from .catalog import CLOUD_NAMES, PROVIDER_CLOUDS
 def cloud_provider(inp: Inputs) -> SectionView:
     """7.1.2: which clouds the resources and providers belong to, regions, hybrid links."""
     t = inp.t
-    clouds: dict[str, list[Any]] = {}
+    providers: dict[str, list[Any]] = {}
     for provider in inp.model.providers:
         cloud = PROVIDER_CLOUDS.get(provider.name)
         if cloud:
-            clouds.setdefault(cloud, []).append(provider.loc)
-    for cloud, locs in cluster.registry_clouds(inp).items():
-        clouds.setdefault(cloud, []).extend(locs)
+            providers.setdefault(cloud, []).append(provider.loc)
+    others = cluster.registry_clouds(inp)
     counts: dict[str, int] = {}
+    first_component: dict[str, Any] = {}
     for component in inp.components:
         counts[component.cloud] = counts.get(component.cloud, 0) + 1
-        clouds.setdefault(component.cloud, []).append(component.loc)
-    primary = sorted(clouds, key=lambda c: (-counts.get(c, 0), c))
-    cloud_cells = tuple(Cell(f"{CLOUD_NAMES[c]}" + (t(f" (아키텍처 리소스 {counts[c]}개)", f" ({counts[c]} architecture resources)")
-                                                   if counts.get(c) else ""), merge_evidence(clouds[c])[:3])
-                        for c in primary)
+        first_component.setdefault(component.cloud, component.loc)
+    clouds = set(providers) | set(others) | set(counts)
+    primary = sorted(clouds, key=lambda c: (-counts.get(c, 0), -len(others.get(c, [])), c))
+    cloud_list = []
+    for c in primary:
+        why = []
+        if counts.get(c):
+            why.append(t(f"아키텍처 리소스 {counts[c]}개", f"{counts[c]} architecture resources"))
+        if others.get(c):
+            why.append(t(f"레지스트리·인그레스 근거 {len(others[c])}건", f"{len(others[c])} registry/ingress references"))
+        # One of each kind of evidence, so the reader sees where each claim comes from.
+        evidence = merge_evidence(providers.get(c, [])[:2], [first_component[c]] if c in first_component else [], others.get(c, [])[:1])
+        cloud_list.append(Cell(CLOUD_NAMES[c] + (f" ({', '.join(why)})" if why else ""), evidence))
+    cloud_cells = tuple(cloud_list)
     multi: tuple[Cell, ...]
     if len(primary) > 1:
         multi = (Cell(t("여러 클라우드의 리소스가 함께 선언됨: ", "Resources of several clouds are declared: ")
-                      + ", ".join(CLOUD_NAMES[c] for c in primary), merge_evidence(*(clouds[c][:1] for c in primary))),)
+                      + ", ".join(CLOUD_NAMES[c] for c in primary), tuple(e for cell in cloud_cells for e in cell.evidence[:1])),)
     elif primary:
         multi = (Cell(t(f"단일 클라우드 ({CLOUD_NAMES[primary[0]]}); 다른 클라우드의 리소스는 탐지되지 않음",
                         f"Single cloud ({CLOUD_NAMES[primary[0]]}); no resources of other clouds detected")),)
@@ -250,6 +259,7 @@ def security(inp: Inputs) -> SectionView:
         if mine:
             firewall.append(Cell(prefix + t(f"{mine[0].product} {len(mine)}개 (", f"{len(mine)} × {mine[0].product} (")
                                  + ", ".join(f"`{_short(c)}`" for c in mine) + ")", evidence_of(mine)[:3]))
+    firewall += cluster.network_policy_cells(inp)
     waf = [inp.describe(c, [("mode", t("모드 {}", "mode {}")), ("rule_set", "{}"), ("rule_set_version", "{}")])
            for c in inp.of("waf_policy")]
     waf += [inp.describe(c, [("sku", "SKU {}"), ("waf_mode", t("WAF 모드 {}", "WAF mode {}"))])
