@@ -110,8 +110,8 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path) ->
     facts: list[Fact] = [Fact(KIND_KUSTOMIZATION, Loc(p, 1), None) for p in files]
     diagnostics: list[Diagnostic] = []
     for overlay in dirs:
-        if overlay in used:
-            continue
+        if overlay in used or _is_component(files, overlay, read_text):
+            continue  # a base, or a component some overlay may enable: never built on its own
         result = kustomize.build(overlay, read_text)
         diagnostics.extend(result.diagnostics)
         objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
@@ -164,6 +164,20 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tupl
             facts.append(Fact(KIND_RENDER, Loc(path, chart.line),
                               HelmRender(name, chart.dir, result.variant, result.method, result.objects, result.files)))
     return facts, diagnostics
+
+
+def _is_component(files: list[str], folder: str, read_text: Callable[[str], str]) -> bool:
+    """`kind: Component` kustomizations only mean something inside an overlay that lists them."""
+    from .collectors.yamlload import YamlError, load_documents
+
+    for path in files:
+        if (posixpath.dirname(path) or ".") == folder:
+            try:
+                docs = load_documents(read_text(path))
+            except (OSError, UnicodeDecodeError, YamlError):
+                return False  # the build reports the problem
+            return bool(docs) and isinstance(docs[0].data, dict) and docs[0].data.get("kind") == "Component"
+    return False
 
 
 def _built_object(built: Any, source: str, factory: Any) -> Any:

@@ -159,3 +159,19 @@ spec:
     assert "db-credentials" in text  # the Secret's existence is a fact worth stating
     for value in ("aHVudGVyMi1rOHMtc2VjcmV0", "hunter2-k8s-secret", "hunter2-inline"):
         assert value not in text
+
+
+def test_kustomize_components_nobody_enables_are_not_running(tree: Tree) -> None:
+    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: {name}:1\n"
+    root = tree({
+        "kustomize/kustomization.yaml": "resources:\n  - base\n# components:\n#   - components/assistant\n",
+        "kustomize/base/kustomization.yaml": "resources:\n  - app.yaml\n",
+        "kustomize/base/app.yaml": deployment.format(name="frontend"),
+        "kustomize/components/assistant/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - assistant.yaml\n",
+        "kustomize/components/assistant/assistant.yaml": deployment.format(name="assistant"),
+    })
+    analysis = analyze(root)
+    text = render_document(analysis.views, "ko")
+    assert "Deployment `frontend`" in region(text, "7.2.1")
+    assert "assistant" not in text
+    assert not [d for d in analysis.diagnostics if d.severity.value == "error"]
