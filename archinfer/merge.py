@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .render import checksum, wrap
 
-_MARKER = re.compile(r"^<!-- archinfer:(begin|end) (\S+)(?: sum=([0-9a-f]+))? -->[ \t]*$", re.MULTILINE)
+# A marker is a whole line; `\r` before the line end belongs to a CRLF line ending, not to the marker.
+_MARKER = re.compile(r"^<!-- archinfer:(begin|end) (\S+)(?: sum=([0-9a-f]+))? -->[ \t]*(?=\r?$)", re.MULTILINE)
 
 
 class MarkerError(Exception):
@@ -23,9 +24,10 @@ class Region:
     id: str
     start: int  # offset of the begin marker
     end: int  # offset just past the end marker
-    body: str
+    body: str  # with LF line endings, as generated
     recorded_sum: str
     line: int
+    newline: str = "\n"  # the line ending this region is written with
 
     @property
     def edited(self) -> bool:
@@ -57,9 +59,11 @@ def parse_regions(text: str) -> list[Region]:
             continue
         if open_marker is None or open_marker.group(2) != region_id:
             raise MarkerError(f"end of region {region_id!r} without its begin", line)
-        body = text[open_marker.end() + 1:match.start()].removesuffix("\n")
+        newline = "\r\n" if text.startswith("\r\n", open_marker.end()) else "\n"
+        raw = text[open_marker.end() + len(newline):match.start()]
+        body = raw.removesuffix(newline).replace("\r\n", "\n")
         begin_line = text.count("\n", 0, open_marker.start()) + 1
-        regions.append(Region(region_id, open_marker.start(), match.end(), body, match.group(3) or "", begin_line))
+        regions.append(Region(region_id, open_marker.start(), match.end(), body, match.group(3) or "", begin_line, newline))
         seen.add(region_id)
         open_marker = None
     if open_marker is not None:
@@ -73,8 +77,7 @@ def merge(existing: str, bodies: dict[str, str], take_new: bool = False) -> Merg
     Edited and the generated text is unchanged: keep the edit. Edited and the generated text
     changed: keep the edit and report a conflict (or take the new text with `take_new`).
     """
-    newline = "\r\n" if "\r\n" in existing else "\n"
-    text = existing.replace("\r\n", "\n") if newline == "\r\n" else existing
+    text = existing  # never normalised: bytes outside regions must come back exactly as they were
     regions = parse_regions(text)
     out: list[str] = []
     position = 0
@@ -89,16 +92,15 @@ def merge(existing: str, bodies: dict[str, str], take_new: bool = False) -> Merg
             continue
         if region.edited and not take_new:
             if checksum(new_body) != region.recorded_sum:
-                conflicts.append((region.id, region.line))
+                # The line in the document as written now: earlier regions may have changed length.
+                conflicts.append((region.id, sum(part.count("\n") for part in out) + 1))
             else:
                 kept.append(region.id)
             out.append(text[region.start:region.end])
             continue
-        out.append(wrap(region.id, new_body))
+        out.append(wrap(region.id, new_body).replace("\n", region.newline))
     out.append(text[position:])
     merged = "".join(out)
-    if newline == "\r\n":
-        merged = merged.replace("\n", "\r\n")
     present = {r.id for r in regions}
     missing = tuple(sorted(set(bodies) - present))
     return MergeResult(merged, tuple(conflicts), missing, tuple(kept))
