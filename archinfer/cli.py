@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import typer
 
 from .model import Severity
 
 if TYPE_CHECKING:
+    from .infer.state import Change
     from .scan import ClusterOptions
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -32,6 +34,11 @@ class Lang(str, Enum):
     en = "en"
 
 
+class DiffFormat(str, Enum):
+    md = "md"
+    json = "json"
+
+
 class UsageError(Exception):
     """A mistake in how archinfer was called (exit 2)."""
 
@@ -47,6 +54,9 @@ class Outcome:
     bom: bool
     conflicts: tuple[tuple[str, int], ...]
     warnings: int
+    state: str = ""  # the new state file's text
+    old_state: str | None = None  # the recorded state file's text, if any
+    changes: tuple["Change", ...] = ()  # recorded state -> new state
 
 
 PathArg = typer.Argument(..., help="Folder with the infrastructure code to scan.", show_default=False)
@@ -78,15 +88,21 @@ def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quie
         raise UsageError(f"{path}: no such file or directory")
     if not path.is_dir():
         raise UsageError(f"{path}: not a directory (give the folder that holds the infrastructure code)")
+    from .history import add_row
+    from .infer import state
+
     analysis = analyze(path, lang.value, cluster=cluster)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(str(diagnostic), err=True)
     warnings = sum(1 for d in analysis.diagnostics if d.severity is not Severity.INFO)
     target = _output_path(path, output)
+    new_state = state.dumps(analysis.state)
+    old_state = _read_state(target)
+    changes = state.compare(state.loads(old_state), analysis.state) if old_state is not None else ()
     existing = document.read(target) if target is not None else None
     if existing is None:
-        return Outcome(render_document(analysis.views, lang.value), None, False, (), warnings)
+        return Outcome(render_document(analysis.views, lang.value), None, False, (), warnings, new_state, old_state, changes)
     try:
         result = merge(existing.text, render_regions(analysis.views, lang.value), take_new)
     except MarkerError as exc:
@@ -94,30 +110,90 @@ def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quie
     for region_id in result.missing:
         if not quiet:
             typer.echo(f"{target}: warning: region {region_id} is not in the document (removed by a person?); not re-added", err=True)
-    return Outcome(result.text, existing.text, existing.bom, result.conflicts, warnings)
+    text = result.text
+    if text != existing.text and changes:
+        text = add_row(text, _summary(changes))
+    return Outcome(text, existing.text, existing.bom, result.conflicts, warnings, new_state, old_state, changes)
+
+
+def state_path(target: Path) -> Path:
+    """The file beside the document that records the state it was generated from (`X.md` -> `X.archinfer.jsonl`)."""
+    return target.with_name(f"{target.stem}.archinfer.jsonl")
+
+
+def _read_state(target: Optional[Path]) -> Optional[str]:
+    if target is None:
+        return None
+    try:
+        text = state_path(target).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{state_path(target)}: cannot read the recorded state: {exc}") from exc
+    from .infer import state
+
+    try:
+        state.loads(text)
+    except ValueError as exc:
+        raise DocumentError(f"{state_path(target)}: {exc}; delete the file to start a new record") from exc
+    return text
+
+
+def _summary(changes: tuple["Change", ...], limit: int = 3) -> str:
+    """One line for the history table: the first changes, then how many more."""
+    parts = [c.describe().split(" (")[0] for c in changes[:limit]]
+    more = f" (+{len(changes) - limit})" if len(changes) > limit else ""
+    return "; ".join(parts) + more
+
+
+def _errors(command: Callable[..., None]) -> Callable[..., None]:
+    """The one error handler: our errors become a message and an exit code, here and under CliRunner alike."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except UsageError as exc:
+            typer.echo(f"archinfer: error: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except DocumentError as exc:
+            typer.echo(f"archinfer: error: {exc}", err=True)
+            raise typer.Exit(EXIT_FAIL) from None
+
+    return run
 
 
 @app.command()
+@_errors
 def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, strict: bool = StrictOpt,
          take_new: bool = TakeNewOpt, quiet: bool = QuietOpt, cluster: bool = ClusterOpt,
-         context: Optional[str] = ContextOpt, kubeconfig: Optional[str] = KubeconfigOpt) -> None:
+         context: Optional[str] = ContextOpt, kubeconfig: Optional[str] = KubeconfigOpt,
+         fmt: DiffFormat = typer.Option(DiffFormat.md, "--format",
+                                        help="md: the document; json: facts and sections with provenance (stdout unless -o).")) -> None:
     """Create or refresh the document from the infrastructure code under PATH.
 
     Example:  archinfer scan ./infra -o docs/architecture.md
     Example:  archinfer scan . --cluster --context prod-aks
+    Example:  archinfer scan ./infra --format json > architecture.json
     """
     from . import document
     from .scan import ClusterOptions
 
     options = ClusterOptions(context, kubeconfig) if cluster or context or kubeconfig else None
+    if fmt is DiffFormat.json:
+        _scan_json(path, output, lang, quiet, options, strict)
+        return
     outcome = _produce(path, output, lang, take_new, quiet, options)
     target = _output_path(path, output)
     if target is None:
         sys.stdout.write(outcome.text)
     else:
         changed = document.write_atomic(target, outcome.text, outcome.bom)
+        document.write_atomic(state_path(target), outcome.state)
         if not quiet:
             typer.echo(f"{target}: {'written' if changed else 'up to date'}", err=True)
+            for change in outcome.changes:
+                typer.echo(f"  {change.describe()}", err=True)
     for region_id, line in outcome.conflicts:
         typer.echo(f"{target}:{line}: conflict: region {region_id} was edited by hand and the infrastructure changed; "
                    "kept the hand edit (use --take-new to replace it)", err=True)
@@ -125,7 +201,30 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = L
         raise typer.Exit(EXIT_FAIL)
 
 
+def _scan_json(path: Path, output: Optional[str], lang: Lang, quiet: bool, options: "ClusterOptions | None", strict: bool) -> None:
+    """The JSON form of a scan (schema/archinfer-output.schema.json): written whole, never merged."""
+    from . import document
+    from .jsonout import dumps, to_json
+    from .scan import analyze
+
+    if not path.is_dir():
+        raise UsageError(f"{path}: not a directory")
+    label = path.resolve().name or "."
+    analysis = analyze(path, lang.value, cluster=options, label=label)
+    for diagnostic in analysis.diagnostics:
+        if diagnostic.severity is not Severity.INFO and not quiet:
+            typer.echo(str(diagnostic), err=True)
+    text = dumps(to_json(analysis, label))
+    if output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        document.write_atomic(Path(output), text)
+    if strict and any(d.severity is not Severity.INFO for d in analysis.diagnostics):
+        raise typer.Exit(EXIT_FAIL)
+
+
 @app.command()
+@_errors
 def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, strict: bool = StrictOpt,
           quiet: bool = QuietOpt) -> None:
     """Exit 1 and show the diff when the document is not what scan would write. Never writes.
@@ -134,11 +233,15 @@ def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = 
     """
     outcome = _produce(path, output, lang, False, quiet)
     target = _output_path(path, output) or Path(DEFAULT_OUTPUT)
-    stale = outcome.old != outcome.text
+    stale = outcome.old != outcome.text or (_output_path(path, output) is not None and outcome.old_state != outcome.state)
     if stale:
+        if outcome.changes:
+            sys.stdout.write("What changed in the architecture:\n" + "".join(f"- {c.describe()}\n" for c in outcome.changes) + "\n")
         diff = difflib.unified_diff((outcome.old or "").splitlines(keepends=True), outcome.text.splitlines(keepends=True),
                                     f"{target} (committed)", f"{target} (from the infrastructure code)")
         sys.stdout.writelines(diff)
+        if outcome.old_state != outcome.state and outcome.old == outcome.text:
+            sys.stdout.write(f"{state_path(target)}: the recorded state differs from the infrastructure code\n")
         typer.echo(f"{target}: stale: run `archinfer scan {path}` and commit the result", err=True)
     for region_id, line in outcome.conflicts:
         typer.echo(f"{target}:{line}: conflict: region {region_id} was edited by hand and the infrastructure changed", err=True)
@@ -148,13 +251,65 @@ def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = 
         typer.echo(f"{target}: up to date", err=True)
 
 
+
+
+@app.command()
+@_errors
+def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, quiet: bool = QuietOpt,
+         base: Optional[str] = typer.Option(None, "--base", help="Compare with the code at this git revision instead of the recorded state."),
+         fmt: DiffFormat = typer.Option(DiffFormat.md, "--format", help="md for a PR comment, json for tools.")) -> None:
+    """How the inferred architecture changed: against the state the document was generated from, or a git revision.
+
+    Example:  archinfer diff ./infra --base origin/main --format md
+    """
+    import json
+    import tempfile
+
+    from .gitbase import GitError, export
+    from .infer import state
+    from .scan import analyze
+
+    if not path.is_dir():
+        raise UsageError(f"{path}: not a directory")
+    label = path.resolve().name
+    current = analyze(path, lang.value, label=label).state
+    if base is not None:
+        with tempfile.TemporaryDirectory(prefix="archinfer-base-") as tmp:
+            try:
+                old_root = export(path, base, Path(tmp))
+            except GitError as exc:
+                raise UsageError(f"--base {base}: {exc}") from exc
+            previous = analyze(old_root, lang.value, label=label).state
+        against = base
+    else:
+        recorded = _read_state(_output_path(path, output) or path / DEFAULT_OUTPUT)
+        if recorded is None:
+            raise UsageError(f"no recorded state beside the document: run `archinfer scan {path}` first, or use --base REF")
+        previous, against = state.loads(recorded), "the document"
+    changes = state.compare(previous, current)
+    if fmt is DiffFormat.json:
+        sys.stdout.write(json.dumps({"against": against, "changes": [_change_json(c) for c in changes]},
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    if not changes:
+        sys.stdout.write(f"No architecture change against {against}.\n")
+        return
+    sys.stdout.write(f"### archinfer: architecture changes against {against}\n\n")
+    sys.stdout.write("".join(f"- {_md_change(c)}\n" for c in changes))
+
+
+def _change_json(change: "Change") -> dict[str, object]:
+    return {"kind": change.kind, "section": change.section, "subject": change.subject, "property": change.prop,
+            "old": change.old, "new": change.new, "evidence": [str(e) for e in change.evidence]}
+
+
+def _md_change(change: "Change") -> str:
+    from .render import format_evidence, md_escape
+
+    text = md_escape(change.describe().split(" (")[0] if change.evidence else change.describe())
+    return text + format_evidence(change.evidence)
+
+
 def main() -> None:
-    """Entry point: Typer handles usage errors (exit 2); ours become one message and an exit code."""
-    try:
-        app()
-    except UsageError as exc:
-        typer.echo(f"archinfer: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except DocumentError as exc:
-        typer.echo(f"archinfer: error: {exc}", err=True)
-        sys.exit(EXIT_FAIL)
+    """Entry point: usage errors exit 2 (Typer's own and ours), stale or conflicting documents 1."""
+    app()

@@ -13,6 +13,7 @@ from .collectors.registry import Collector, collectors
 from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity
 
 if TYPE_CHECKING:
+    from .infer.state import Entry
     from .infer.view import SectionView
 
 # Folders that hold tool state, vendored code or caches, never the team's own infrastructure.
@@ -238,6 +239,7 @@ class Analysis:
     collected: CollectResult
     views: dict[str, "SectionView"]
     diagnostics: tuple[Diagnostic, ...]
+    state: tuple["Entry", ...] = ()  # the inferred architecture as comparable entries (for diff and history)
 
 
 @dataclass(frozen=True)
@@ -248,19 +250,21 @@ class ClusterOptions:
     kubeconfig: str | None = None
 
 
-def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: ClusterOptions | None = None) -> Analysis:
-    """Collect, evaluate and infer: the whole read-only half of a scan."""
+def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: ClusterOptions | None = None,
+            label: str | None = None) -> Analysis:
+    """Collect, evaluate and infer: the whole read-only half of a scan; `label` names a root at `root` itself."""
     from .infer.components import components
     from .infer.coverage import coverage
     from .infer.inputs import Inputs
     from .infer.kubernetes import k8s_sets, workloads
     from .infer.sections import build_views
+    from .infer.state import architecture_state
     from .infer.terraform import evaluate
 
     collected = collect(root, limits)
     if cluster is not None:
         collected = _with_cluster(collected, cluster)
-    model = evaluate(collected.facts, root.resolve().name or ".")
+    model = evaluate(collected.facts, label or root.resolve().name or ".")
     sets = k8s_sets(collected.facts)
     inputs = Inputs(model, components(model), lang, sets, tuple(w for s in sets for w in workloads(s)),
                     tuple(f for f in collected.facts if f.kind == "ci.pipeline"),
@@ -268,4 +272,4 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
                     tuple(f for f in collected.facts if f.kind == "helm.chart"))
     views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
     diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))
-    return Analysis(collected, views, diagnostics)
+    return Analysis(collected, views, diagnostics, architecture_state(inputs))
