@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable, Iterator
 
 from ..model import Fact, Loc
 from .components import Component
 from .kubernetes import K8sSet, Workload
 from .terraform import TerraformModel
+from .values import ResourceRef
 from .view import Cell, is_unresolved, merge_evidence, show, tr
 
 
@@ -63,10 +65,23 @@ class Inputs:
             found = component.prop(key)
             if found is None or found.value is None or found.value == [] or found.value == {}:
                 continue
-            texts.append(fmt.format(show(found.value, self.lang)))
+            texts.append(fmt.format(self.show_ref(component, found.value)))
             evidence.extend(found.evidence())
             unresolved = unresolved or is_unresolved(found.value)
         return Cell(", ".join(texts), merge_evidence(evidence), unresolved)
+
+    def show_ref(self, component: Component, value: Any) -> str:
+        """A value as text; a reference to another resource of the same deployment is shown as that resource."""
+        if isinstance(value, ResourceRef):
+            target = self._by_address.get((component.deployment, value.address))
+            if target is not None:
+                return f"{target.product} {target.name}"
+        return show(value, self.lang)
+
+    @cached_property
+    def _by_address(self) -> dict[tuple[str, str], Component]:
+        # Built once per Inputs (cached_property writes the instance dict, so it works on a frozen dataclass).
+        return {(c.deployment, c.address): c for c in self.components}
 
     def describe(self, component: Component, specs: Iterable[tuple[str, str]]) -> Cell:
         """`deployment: product name (props)`: a component in a bullet list."""

@@ -15,7 +15,9 @@ def api_gateway(inp: Inputs) -> SectionView:
     products = tuple(inp.describe(c, [("sku", "SKU {}"), ("kind", "{}")]) for c in gateways)
     return SectionView("8.1.1", (
         Bullet(t("제품", "Product"), products),
-        Bullet(t("인그레스 컨트롤러", "Ingress controller"), tuple(cluster.ingress_controllers(inp))),
+        Bullet(t("인그레스 컨트롤러", "Ingress controller"),
+               tuple(inp.describe(c, [("agic", t("AGIC 애드온 → {}", "AGIC add-on → {}"))]) for c in inp.of("k8s_cluster")
+                     if c.prop("agic") is not None) + tuple(cluster.ingress_controllers(inp))),
         Bullet(t("인그레스 / 라우팅", "Ingress / routing"), tuple(cluster.ingress_cells(inp))),
     ))
 

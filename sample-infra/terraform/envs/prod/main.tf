@@ -106,7 +106,12 @@ module "aks" {
   log_analytics_workspace_id = module.monitoring.workspace_id
   acr_id                     = module.acr.id
   key_vault_id               = module.keyvault.id
-  tags                       = local.common_tags
+
+  # AGIC add-on: programs this gateway from the Ingress of k8s/overlays/<env>.
+  application_gateway_id        = module.appgateway.id
+  application_gateway_subnet_id = module.network.subnet_ids["appgw"]
+
+  tags = local.common_tags
 }
 
 module "postgresql" {
@@ -171,6 +176,5 @@ module "appgateway" {
   min_capacity        = var.appgw_min_capacity
   max_capacity        = var.appgw_max_capacity
   waf_mode            = var.waf_mode
-  backend_ip_address  = module.network.ingress_private_ip
   tags                = local.common_tags
 }

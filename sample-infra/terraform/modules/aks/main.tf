@@ -77,6 +77,16 @@ resource "azurerm_kubernetes_cluster" "this" {
     secret_rotation_interval = "2m"
   }
 
+  # Application Gateway Ingress Controller (AGIC) add-on. It programs the
+  # existing gateway of terraform/modules/appgateway (listeners, rules, pools,
+  # probes, certificates) from the Ingress resources of ingress class
+  # azure-application-gateway, with the pod IPs as backends (Azure CNI). AGIC
+  # is not a critical add-on: in prod, where the system pool only runs critical
+  # add-ons, its pod is scheduled on the user pool.
+  ingress_application_gateway {
+    gateway_id = var.application_gateway_id
+  }
+
   maintenance_window {
     allowed {
       day   = "Sunday"
@@ -124,4 +134,36 @@ resource "azurerm_role_assignment" "csi_key_vault_secrets_user" {
   scope                = var.key_vault_id
   role_definition_name = "Key Vault Secrets User"
   principal_id         = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].object_id
+}
+
+# Identity of the AGIC add-on (created by AKS in the node resource group):
+# the rights it needs to rewrite the gateway configuration.
+locals {
+  agic_object_id = azurerm_kubernetes_cluster.this.ingress_application_gateway[0].ingress_application_gateway_identity[0].object_id
+
+  # "/subscriptions/<id>/resourceGroups/<name>" taken from the gateway's ID.
+  application_gateway_resource_group_id = join("/", slice(split("/", var.application_gateway_id), 0, 5))
+}
+
+resource "azurerm_role_assignment" "agic_gateway_contributor" {
+  scope                            = var.application_gateway_id
+  role_definition_name             = "Contributor"
+  principal_id                     = local.agic_object_id
+  skip_service_principal_aad_check = true
+}
+
+resource "azurerm_role_assignment" "agic_resource_group_reader" {
+  scope                            = local.application_gateway_resource_group_id
+  role_definition_name             = "Reader"
+  principal_id                     = local.agic_object_id
+  skip_service_principal_aad_check = true
+}
+
+# Every gateway update re-submits the gateway IP configuration, which needs
+# Microsoft.Network/virtualNetworks/subnets/join/action on its subnet.
+resource "azurerm_role_assignment" "agic_subnet_network_contributor" {
+  scope                            = var.application_gateway_subnet_id
+  role_definition_name             = "Network Contributor"
+  principal_id                     = local.agic_object_id
+  skip_service_principal_aad_check = true
 }

@@ -106,6 +106,16 @@ variable "key_vault_id" {
   type        = string
 }
 
+variable "application_gateway_id" {
+  description = "Application Gateway programmed by the AGIC add-on (ingress_application_gateway)."
+  type        = string
+}
+
+variable "application_gateway_subnet_id" {
+  description = "Subnet of that gateway; the AGIC identity is made Network Contributor on it."
+  type        = string
+}
+
 variable "tags" {
   type    = map(string)
   default = {}

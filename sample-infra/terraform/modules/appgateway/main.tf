@@ -1,12 +1,13 @@
 locals {
   gateway_ip_configuration_name  = "gwipc-${var.name_prefix}"
   frontend_ip_configuration_name = "feip-public"
-  frontend_port_name             = "port-80"
-  backend_address_pool_name      = "pool-aks-ingress"
-  backend_http_settings_name     = "settings-aks-ingress"
-  probe_name                     = "probe-aks-ingress"
-  http_listener_name             = "listener-http"
-  request_routing_rule_name      = "rule-aks-ingress"
+
+  # Placeholders: only needed to create the gateway (see the lifecycle block).
+  frontend_port_name         = "port-80"
+  backend_address_pool_name  = "pool-placeholder"
+  backend_http_settings_name = "settings-placeholder"
+  http_listener_name         = "listener-placeholder"
+  request_routing_rule_name  = "rule-placeholder"
 }
 
 resource "azurerm_public_ip" "appgw" {
@@ -78,28 +79,20 @@ resource "azurerm_application_gateway" "this" {
     public_ip_address_id = azurerm_public_ip.appgw.id
   }
 
+  # Everything below is a placeholder. The gateway is programmed at runtime by
+  # the AGIC add-on of the AKS cluster (terraform/modules/aks,
+  # ingress_application_gateway) from the Ingress in k8s/base: AGIC replaces
+  # the listeners, rules, pools (pod IPs), HTTP settings, probes, redirects and
+  # TLS certificates (from the cert-manager secret) and tags the gateway. The
+  # API requires at least one listener, pool, HTTP settings and rule to create
+  # the gateway, hence these.
   frontend_port {
     name = local.frontend_port_name
     port = 80
   }
 
   backend_address_pool {
-    name         = local.backend_address_pool_name
-    ip_addresses = [var.backend_ip_address]
-  }
-
-  probe {
-    name                = local.probe_name
-    protocol            = "Http"
-    host                = "127.0.0.1"
-    path                = "/healthz"
-    interval            = 30
-    timeout             = 30
-    unhealthy_threshold = 3
-
-    match {
-      status_code = ["200-399"]
-    }
+    name = local.backend_address_pool_name
   }
 
   backend_http_settings {
@@ -108,10 +101,8 @@ resource "azurerm_application_gateway" "this" {
     port                  = 80
     cookie_based_affinity = "Disabled"
     request_timeout       = 60
-    probe_name            = local.probe_name
   }
 
-  # TODO(platform): add the 443 listener once the wildcard cert is in Key Vault.
   http_listener {
     name                           = local.http_listener_name
     frontend_ip_configuration_name = local.frontend_ip_configuration_name
@@ -126,5 +117,25 @@ resource "azurerm_application_gateway" "this" {
     http_listener_name         = local.http_listener_name
     backend_address_pool_name  = local.backend_address_pool_name
     backend_http_settings_name = local.backend_http_settings_name
+  }
+
+  # AGIC owns these parts of the gateway; without this, every terraform apply
+  # would reset the gateway to the placeholders above and cut the traffic until
+  # AGIC writes its configuration back. AGIC also adds its own tags
+  # (managed-by-k8s-ingress, ...), so var.tags only apply when the gateway is
+  # created.
+  lifecycle {
+    ignore_changes = [
+      backend_address_pool,
+      backend_http_settings,
+      http_listener,
+      probe,
+      request_routing_rule,
+      url_path_map,
+      frontend_port,
+      redirect_configuration,
+      ssl_certificate,
+      tags,
+    ]
   }
 }

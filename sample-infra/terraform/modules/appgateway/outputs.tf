@@ -1,5 +1,6 @@
 output "id" {
-  value = azurerm_application_gateway.this.id
+  description = "Gateway programmed by the AGIC add-on of the AKS cluster (terraform/modules/aks)."
+  value       = azurerm_application_gateway.this.id
 }
 
 output "public_ip_address" {

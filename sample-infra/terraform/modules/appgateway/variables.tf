@@ -41,11 +41,6 @@ variable "waf_mode" {
   }
 }
 
-variable "backend_ip_address" {
-  description = "Private IP of the internal ingress controller load balancer in AKS."
-  type        = string
-}
-
 variable "tags" {
   type    = map(string)
   default = {}

@@ -127,14 +127,16 @@ resource "azurerm_network_security_group" "aks" {
   resource_group_name = var.resource_group_name
   tags                = var.tags
 
+  # AGIC points the gateway straight at the pod IPs (Azure CNI) on the
+  # container port of the services (8080), not at a load balancer on 80/443.
   security_rule {
-    name                       = "Allow-AppGw-To-Ingress"
+    name                       = "Allow-AppGw-To-Pods"
     priority                   = 100
     direction                  = "Inbound"
     access                     = "Allow"
     protocol                   = "Tcp"
     source_port_range          = "*"
-    destination_port_ranges    = ["80", "443"]
+    destination_port_range     = "8080"
     source_address_prefix      = local.subnet_prefixes["appgw"]
     destination_address_prefix = local.subnet_prefixes["aks"]
   }

@@ -18,11 +18,6 @@ output "subnet_prefixes" {
   value       = local.subnet_prefixes
 }
 
-output "ingress_private_ip" {
-  description = "Static private IP reserved for the internal ingress load balancer in the AKS subnet."
-  value       = cidrhost(local.subnet_prefixes["aks"], 4090)
-}
-
 output "private_dns_zone_ids" {
   description = "Private DNS zone IDs keyed by service: postgres, redis, servicebus, keyvault, acr."
   value       = { for k, z in azurerm_private_dns_zone.this : k => z.id }
