@@ -141,7 +141,7 @@ def _read_state(target: Optional[Path]) -> Optional[str]:
 
 def _summary(changes: tuple["Change", ...], limit: int = 3) -> str:
     """One line for the history table: the first changes, then how many more."""
-    parts = [c.describe().split(" (")[0] for c in changes[:limit]]
+    parts = [c.headline() for c in changes[:limit]]
     more = f" (+{len(changes) - limit})" if len(changes) > limit else ""
     return "; ".join(parts) + more
 
@@ -306,8 +306,7 @@ def _change_json(change: "Change") -> dict[str, object]:
 def _md_change(change: "Change") -> str:
     from .render import format_evidence, md_escape
 
-    text = md_escape(change.describe().split(" (")[0] if change.evidence else change.describe())
-    return text + format_evidence(change.evidence)
+    return md_escape(change.headline()) + format_evidence(change.evidence)
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ class Entry:
     prop: str
     value: str
     evidence: tuple[Loc, ...] = ()
+    group: str = ""  # subjects of one group (a service's Deployment, Service, HPA...) are added or removed together
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,16 @@ class Change:
     new: str = ""
     evidence: tuple[Loc, ...] = ()
 
+    def headline(self) -> str:
+        """The change without its evidence."""
+        if self.kind == "changed":
+            return f"{self.section}: {self.subject} {self.prop} {self.old} -> {self.new}"
+        parts = f" ({self.prop})" if self.prop else ""
+        return f"{self.section}: {self.subject}{parts} {self.kind}"
+
     def describe(self) -> str:
         where = f" ({', '.join(str(e) for e in self.evidence[:3])})" if self.evidence else ""
-        if self.kind == "changed":
-            return f"{self.section}: {self.subject} {self.prop} {self.old} -> {self.new}{where}"
-        return f"{self.section}: {self.subject} {self.kind}{where}"
+        return self.headline() + where
 
 
 def architecture_state(inp: Inputs) -> tuple[Entry, ...]:
@@ -77,27 +83,27 @@ def _entries(inp: Inputs) -> Iterator[Entry]:
         section = _SECTION_OF.get(role.category, "7.2.1") if role else "7.2.1"
         yield Entry(section, f"{d.deployment} · {d.address}", "deployed", f"no ({d.reason})", (d.loc,))
     for w in inp.workloads:
-        subject = f"{w.set} · {w.kind} {w.name}"
-        yield Entry("7.2.1", subject, "replicas", str(w.replicas) if w.replicas is not None else "unset", (w.loc,))
+        subject, group = f"{w.set} · {w.kind} {w.name}", f"{w.set} · {w.name}"
+        yield Entry("7.2.1", subject, "replicas", str(w.replicas) if w.replicas is not None else "unset", (w.loc,), group)
         for container in w.containers:
             name = container.name
-            yield Entry("7.2.1", subject, f"{name}.image", container.image, (container.loc,))
+            yield Entry("7.2.1", subject, f"{name}.image", container.image, (container.loc,), group)
             for kind, pairs in (("requests", container.requests), ("limits", container.limits)):
                 if pairs:
-                    yield Entry("7.2.1", subject, f"{name}.{kind}", ", ".join(f"{k}={v}" for k, v in pairs), (container.loc,))
+                    yield Entry("7.2.1", subject, f"{name}.{kind}", ", ".join(f"{k}={v}" for k, v in pairs), (container.loc,), group)
             for probe in container.probes:
-                yield Entry("12.2.2", subject, f"{name}.{probe.kind}Probe", probe.detail, (probe.loc,))
+                yield Entry("12.2.2", subject, f"{name}.{probe.kind}Probe", probe.detail, (probe.loc,), group)
     for s in inp.k8s_sets:
         for obj in s.objects:
             if obj.kind in ("ConfigMap", "Secret"):
                 continue  # generated names carry a content hash: every config edit would look like a new object
-            subject = f"{s.name} · {obj.kind} {obj.name}"
-            yield Entry("10.2.1", subject, "declared", "yes", (obj.loc(),))
+            subject, group = f"{s.name} · {obj.kind} {obj.name}", f"{s.name} · {_stem(obj.name)}"
+            yield Entry("10.2.1", subject, "declared", "yes", (obj.loc(),), group)
             if obj.kind == "HorizontalPodAutoscaler":
                 for prop in ("minReplicas", "maxReplicas"):
                     value = _dig(obj.body, ("spec", prop))
                     if value is not None:
-                        yield Entry("12.2.1", subject, prop, str(value), (obj.loc("spec", prop),))
+                        yield Entry("12.2.1", subject, prop, str(value), (obj.loc("spec", prop),), group)
     for fact in inp.pipelines:
         subject = f"{fact.data.tool} {fact.data.name} ({fact.loc.path})"
         yield Entry("10.1.1", subject, "jobs", ", ".join(sorted(j.name for j in fact.data.jobs)), (fact.loc,))
@@ -110,12 +116,8 @@ def compare(old: Iterable[Entry], new: Iterable[Entry]) -> tuple[Change, ...]:
     old_subjects = {(s, subj) for s, subj, _ in before}
     new_subjects = {(s, subj) for s, subj, _ in after}
     changes: list[Change] = []
-    for section, subject in sorted(new_subjects - old_subjects):
-        evidence = next((e.evidence for k, e in sorted(after.items()) if k[:2] == (section, subject)), ())
-        changes.append(Change("added", section, subject, evidence=evidence))
-    for section, subject in sorted(old_subjects - new_subjects):
-        evidence = next((e.evidence for k, e in sorted(before.items()) if k[:2] == (section, subject)), ())
-        changes.append(Change("removed", section, subject, evidence=evidence))
+    changes += _appeared("added", new_subjects - old_subjects, after)
+    changes += _appeared("removed", old_subjects - new_subjects, before)
     for key in sorted(set(before) | set(after)):
         if key[:2] not in old_subjects or key[:2] not in new_subjects:
             continue
@@ -129,6 +131,35 @@ def compare(old: Iterable[Entry], new: Iterable[Entry]) -> tuple[Change, ...]:
     return tuple(sorted(changes, key=lambda c: (_section_key(c.section), c.subject, c.prop, c.kind)))
 
 
+def _appeared(kind: str, subjects: set[tuple[str, str]], entries: dict[tuple[str, str, str], Entry]) -> list[Change]:
+    """One change per group of subjects that came or went together, in its first section, naming their kinds."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    first: dict[tuple[str, str], Entry] = {}
+    for key, entry in sorted(entries.items()):
+        if key[:2] in subjects and key[:2] not in first:
+            first[key[:2]] = entry
+    for section_subject, entry in first.items():
+        groups.setdefault(entry.group or entry.subject, []).append(section_subject)
+    out = []
+    for group, members in groups.items():
+        members.sort(key=lambda m: (_section_key(m[0]), m[1]))
+        section = members[0][0]
+        subjects_in_group = sorted({subject for _, subject in members})
+        entry = first[members[0]]
+        if len(subjects_in_group) == 1:
+            out.append(Change(kind, section, subjects_in_group[0], evidence=entry.evidence))
+            continue
+        kinds = ", ".join(sorted({s.split(" · ", 1)[-1].split(" ", 1)[0] for s in subjects_in_group}))
+        out.append(Change(kind, section, group, kinds, evidence=entry.evidence))
+    return out
+
+
+def _stem(name: str) -> str:
+    """`analytics-service-kv` belongs with `analytics-service`: the group is the name without a short suffix."""
+    head, _, tail = name.rpartition("-")
+    return head if head and tail in ("kv", "secrets", "config", "hpa", "pdb", "sa", "svc", "headless") else name
+
+
 def _section_key(section: str) -> tuple[int, ...]:
     return tuple(int(p) for p in section.split(".") if p.isdigit())
 
@@ -136,7 +167,8 @@ def _section_key(section: str) -> tuple[int, ...]:
 def dumps(entries: Iterable[Entry]) -> str:
     """One JSON object per line, sorted: stable, and a change shows as a one-line git diff."""
     lines = [json.dumps({"section": e.section, "subject": e.subject, "property": e.prop, "value": e.value,
-                         "evidence": [str(loc) for loc in e.evidence]}, ensure_ascii=False, sort_keys=True)
+                         "evidence": [str(loc) for loc in e.evidence], **({"group": e.group} if e.group else {})},
+                        ensure_ascii=False, sort_keys=True)
              for e in sorted(entries)]
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -150,7 +182,8 @@ def loads(text: str) -> tuple[Entry, ...]:
         try:
             item: Any = json.loads(line)
             evidence = tuple(_loc(str(e)) for e in item["evidence"])
-            entries.append(Entry(str(item["section"]), str(item["subject"]), str(item["property"]), str(item["value"]), evidence))
+            entries.append(Entry(str(item["section"]), str(item["subject"]), str(item["property"]), str(item["value"]), evidence,
+                                 str(item.get("group", ""))))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"line {number}: not an archinfer state entry ({exc.__class__.__name__})") from None
     return tuple(entries)
