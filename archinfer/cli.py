@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 import typer
 
 from .model import Severity
+from .render import TemplateProblem
 
 if TYPE_CHECKING:
     from .infer.state import Change
@@ -61,7 +62,7 @@ class Outcome:
 
 PathArg = typer.Argument(..., help="Folder with the infrastructure code to scan.", show_default=False)
 OutputOpt = typer.Option(None, "--output", "-o", help=f"Document to write; '-' for stdout. [default: PATH/{DEFAULT_OUTPUT}]")
-LangOpt = typer.Option(Lang.ko, "--lang", help="Language of a new document.")
+LangOpt = typer.Option(None, "--lang", help="Language of a new document [default: ko, or the config file's].")
 StrictOpt = typer.Option(False, "--strict", help="Fail (exit 1) when the scan reports warnings.")
 TakeNewOpt = typer.Option(False, "--take-new", help="In regions a person edited, replace their text with the new one.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
@@ -76,22 +77,48 @@ def _output_path(path: Path, output: Optional[str]) -> Optional[Path]:
     return Path(output) if output else path / DEFAULT_OUTPUT
 
 
-def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quiet: bool,
-             cluster: "ClusterOptions | None" = None) -> Outcome:
+@dataclass(frozen=True)
+class Settings:
+    """Flags merged over the project's config file (flags win)."""
+
+    output: Optional[str]
+    lang: str
+    strict: bool
+    ignore: tuple[str, ...]
+    templates: Optional[str]
+
+
+def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: bool) -> Settings:
+    from .config import ConfigError, load
+
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if not path.is_dir():
+        raise UsageError(f"{path}: not a directory (give the folder that holds the infrastructure code)")
+    try:
+        config = load(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    configured_output = str(path / config.output) if config.output else None
+    return Settings(output if output is not None else configured_output, lang.value if lang else (config.lang or "ko"),
+                    strict or config.strict, config.ignore, config.templates)
+
+
+def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool, quiet: bool,
+             cluster: "ClusterOptions | None" = None, settings: "Settings | None" = None) -> Outcome:
     """The shared path of scan and check: analyse, render, merge into the existing document."""
     from . import document
     from .merge import MarkerError, merge
     from .render import render_document, render_regions
     from .scan import analyze
 
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory")
-    if not path.is_dir():
-        raise UsageError(f"{path}: not a directory (give the folder that holds the infrastructure code)")
     from .history import add_row
     from .infer import state
+    from .scan import Limits
 
-    analysis = analyze(path, lang.value, cluster=cluster)
+    settings = settings or _settings(path, output, Lang(lang) if isinstance(lang, str) else lang, False)
+    output, language = settings.output, settings.lang
+    analysis = analyze(path, language, Limits(ignore=settings.ignore), cluster=cluster)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(str(diagnostic), err=True)
@@ -102,9 +129,10 @@ def _produce(path: Path, output: Optional[str], lang: Lang, take_new: bool, quie
     changes = state.compare(state.loads(old_state), analysis.state) if old_state is not None else ()
     existing = document.read(target) if target is not None else None
     if existing is None:
-        return Outcome(render_document(analysis.views, lang.value), None, False, (), warnings, new_state, old_state, changes)
+        return Outcome(render_document(analysis.views, language, settings.templates), None, False, (), warnings, new_state,
+                       old_state, changes)
     try:
-        result = merge(existing.text, render_regions(analysis.views, lang.value), take_new)
+        result = merge(existing.text, render_regions(analysis.views, language, settings.templates), take_new)
     except MarkerError as exc:
         raise DocumentError(f"{target}:{exc.line}: {exc}; fix the markers, nothing was written") from exc
     for region_id in result.missing:
@@ -159,13 +187,16 @@ def _errors(command: Callable[..., None]) -> Callable[..., None]:
         except DocumentError as exc:
             typer.echo(f"archinfer: error: {exc}", err=True)
             raise typer.Exit(EXIT_FAIL) from None
+        except TemplateProblem as exc:
+            typer.echo(f"archinfer: error: template: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
 
     return run
 
 
 @app.command()
 @_errors
-def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, strict: bool = StrictOpt,
+def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional[Lang] = LangOpt, strict: bool = StrictOpt,
          take_new: bool = TakeNewOpt, quiet: bool = QuietOpt, cluster: bool = ClusterOpt,
          context: Optional[str] = ContextOpt, kubeconfig: Optional[str] = KubeconfigOpt,
          fmt: DiffFormat = typer.Option(DiffFormat.md, "--format",
@@ -183,8 +214,9 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = L
     if fmt is DiffFormat.json:
         _scan_json(path, output, lang, quiet, options, strict)
         return
-    outcome = _produce(path, output, lang, take_new, quiet, options)
-    target = _output_path(path, output)
+    settings = _settings(path, output, lang, strict)
+    outcome = _produce(path, settings.output, settings.lang, take_new, quiet, options, settings)
+    target = _output_path(path, settings.output)
     if target is None:
         sys.stdout.write(outcome.text)
     else:
@@ -197,20 +229,20 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = L
     for region_id, line in outcome.conflicts:
         typer.echo(f"{target}:{line}: conflict: region {region_id} was edited by hand and the infrastructure changed; "
                    "kept the hand edit (use --take-new to replace it)", err=True)
-    if outcome.conflicts or (strict and outcome.warnings):
+    if outcome.conflicts or (settings.strict and outcome.warnings):
         raise typer.Exit(EXIT_FAIL)
 
 
-def _scan_json(path: Path, output: Optional[str], lang: Lang, quiet: bool, options: "ClusterOptions | None", strict: bool) -> None:
+def _scan_json(path: Path, output: Optional[str], lang: Optional[Lang], quiet: bool, options: "ClusterOptions | None",
+               strict: bool) -> None:
     """The JSON form of a scan (schema/archinfer-output.schema.json): written whole, never merged."""
     from . import document
     from .jsonout import dumps, to_json
-    from .scan import analyze
+    from .scan import Limits, analyze
 
-    if not path.is_dir():
-        raise UsageError(f"{path}: not a directory")
+    settings = _settings(path, None, lang, strict)
     label = path.resolve().name or "."
-    analysis = analyze(path, lang.value, cluster=options, label=label)
+    analysis = analyze(path, settings.lang, Limits(ignore=settings.ignore), cluster=options, label=label)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(str(diagnostic), err=True)
@@ -219,19 +251,21 @@ def _scan_json(path: Path, output: Optional[str], lang: Lang, quiet: bool, optio
         sys.stdout.write(text)
     else:
         document.write_atomic(Path(output), text)
-    if strict and any(d.severity is not Severity.INFO for d in analysis.diagnostics):
+    if settings.strict and any(d.severity is not Severity.INFO for d in analysis.diagnostics):
         raise typer.Exit(EXIT_FAIL)
 
 
 @app.command()
 @_errors
-def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, strict: bool = StrictOpt,
+def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional[Lang] = LangOpt, strict: bool = StrictOpt,
           quiet: bool = QuietOpt) -> None:
     """Exit 1 and show the diff when the document is not what scan would write. Never writes.
 
     Example:  archinfer check ./infra
     """
-    outcome = _produce(path, output, lang, False, quiet)
+    settings = _settings(path, output, lang, strict)
+    strict, output = settings.strict, settings.output
+    outcome = _produce(path, output, settings.lang, False, quiet, settings=settings)
     target = _output_path(path, output) or Path(DEFAULT_OUTPUT)
     stale = outcome.old != outcome.text or (_output_path(path, output) is not None and outcome.old_state != outcome.state)
     if stale:
@@ -251,11 +285,9 @@ def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = 
         typer.echo(f"{target}: up to date", err=True)
 
 
-
-
 @app.command()
 @_errors
-def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = LangOpt, quiet: bool = QuietOpt,
+def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional[Lang] = LangOpt, quiet: bool = QuietOpt,
          base: Optional[str] = typer.Option(None, "--base", help="Compare with the code at this git revision instead of the recorded state."),
          fmt: DiffFormat = typer.Option(DiffFormat.md, "--format", help="md for a PR comment, json for tools.")) -> None:
     """How the inferred architecture changed: against the state the document was generated from, or a git revision.
@@ -267,19 +299,19 @@ def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Lang = L
 
     from .gitbase import GitError, export
     from .infer import state
-    from .scan import analyze
+    from .scan import Limits, analyze
 
-    if not path.is_dir():
-        raise UsageError(f"{path}: not a directory")
+    settings = _settings(path, output, lang, False)
+    output, limits = settings.output, Limits(ignore=settings.ignore)
     label = path.resolve().name
-    current = analyze(path, lang.value, label=label).state
+    current = analyze(path, settings.lang, limits, label=label).state
     if base is not None:
         with tempfile.TemporaryDirectory(prefix="archinfer-base-") as tmp:
             try:
                 old_root = export(path, base, Path(tmp))
             except GitError as exc:
                 raise UsageError(f"--base {base}: {exc}") from exc
-            previous = analyze(old_root, lang.value, label=label).state
+            previous = analyze(old_root, settings.lang, limits, label=label).state
         against = base
     else:
         recorded = _read_state(_output_path(path, output) or path / DEFAULT_OUTPUT)

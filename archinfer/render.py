@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, Iterator
 
 from .infer.view import SectionView, not_detected
 from .model import Loc
@@ -12,6 +13,10 @@ from .model import Loc
 BEGIN = "<!-- archinfer:begin {id} -->"
 END = "<!-- archinfer:end {id} sum={sum} -->"
 MAX_EVIDENCE = 4
+
+
+class TemplateProblem(Exception):
+    """A template (usually a project's own) failed to load or render; the message names it and the line."""
 
 
 def checksum(body: str) -> str:
@@ -41,12 +46,18 @@ def format_evidence(locs: tuple[Loc, ...]) -> str:
     return f" ({shown}{more})"
 
 
-def _environment() -> Any:
+def _environment(user_templates: str | None = None) -> Any:
     import jinja2  # imported here: `archinfer check` on an unchanged tree should not pay for it twice
+    from jinja2.sandbox import SandboxedEnvironment
 
     root = resources.files("archinfer.templates")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+    loaders = [jinja2.FileSystemLoader(str(root))]
+    if user_templates:
+        # A project's own templates come first: a whole document.<lang>.md.j2 or single sections/<id>.md.j2.
+        loaders.insert(0, jinja2.FileSystemLoader(user_templates))
+    # Sandboxed: a template from the scanned repository can format values but not reach Python internals.
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML: values are escaped by the `md` filter instead
         keep_trailing_newline=False,
@@ -54,19 +65,44 @@ def _environment() -> Any:
     )
     env.filters["md"] = md_escape
     env.filters["evidence"] = format_evidence
+    env.filters["blocktype"] = lambda block: type(block).__name__  # the sandbox hides __class__ from templates
     return env
 
 
 def render_region(env: Any, view: SectionView, lang: str) -> str:
     """The body of one region: the section's own partial if it has one, else the default."""
+    import jinja2
+
     names = [f"sections/{view.id}.md.j2", "sections/default.md.j2"]
     template = env.select_template(names)
-    return str(template.render(view=view, not_detected=not_detected(lang), lang=lang)).strip("\n")
+    try:
+        return str(template.render(view=view, not_detected=not_detected(lang), lang=lang)).strip("\n")
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"{template.filename}: {exc.__class__.__name__}: {exc}") from None
 
 
-def render_document(views: dict[str, SectionView], lang: str) -> str:
+def render_document(views: dict[str, SectionView], lang: str, user_templates: str | None = None) -> str:
     """The whole document for a first scan: the template with every region filled."""
-    env = _environment()
+    with _template_errors():
+        return _render_document(views, lang, user_templates)
+
+
+@contextmanager
+def _template_errors() -> Iterator[None]:
+    import jinja2
+
+    try:
+        yield
+    except TemplateProblem:
+        raise
+    except jinja2.TemplateError as exc:
+        where = f"{getattr(exc, 'filename', None) or getattr(exc, 'name', None) or 'template'}"
+        line = getattr(exc, "lineno", None)
+        raise TemplateProblem(f"{where}{':' + str(line) if line else ''}: {exc.__class__.__name__}: {exc}") from None
+
+
+def _render_document(views: dict[str, SectionView], lang: str, user_templates: str | None) -> str:
+    env = _environment(user_templates)
     bodies = {region_id: render_region(env, view, lang) for region_id, view in views.items()}
 
     def region(region_id: str) -> str:
@@ -77,7 +113,8 @@ def render_document(views: dict[str, SectionView], lang: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def render_regions(views: dict[str, SectionView], lang: str) -> dict[str, str]:
+def render_regions(views: dict[str, SectionView], lang: str, user_templates: str | None = None) -> dict[str, str]:
     """Each region's body alone, for refreshing an existing document."""
-    env = _environment()
-    return {region_id: render_region(env, view, lang) for region_id, view in views.items()}
+    with _template_errors():
+        env = _environment(user_templates)
+        return {region_id: render_region(env, view, lang) for region_id, view in views.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import posixpath
 import stat
@@ -23,19 +24,25 @@ SKIP_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules"
 
 @dataclass(frozen=True)
 class Limits:
-    """Explicit input limits: larger files are skipped with a diagnostic."""
+    """Explicit input limits (larger files are skipped with a diagnostic) and paths not to read at all."""
 
     max_file_bytes: int = 5 * 1024 * 1024
+    ignore: tuple[str, ...] = ()
 
 
-def walk(root: Path) -> list[str]:
-    """Regular files under root as sorted POSIX paths relative to root; links are never followed."""
+def walk(root: Path, ignore: tuple[str, ...] = ()) -> list[str]:
+    """Regular files under root as sorted POSIX paths relative to root; links are never followed.
+
+    `ignore` holds glob patterns (fnmatch: `*` also crosses `/`) matched against each relative path.
+    """
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         for name in filenames:
-            found.append(name if rel_dir == "." else f"{rel_dir}/{name}")
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if not any(fnmatch.fnmatchcase(rel, pattern) for pattern in ignore):
+                found.append(rel)
     return sorted(found)
 
 
@@ -57,7 +64,7 @@ def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
     facts: list[Fact] = []
     files: list[FileReport] = []
     diagnostics: list[Diagnostic] = []
-    paths = walk(root)
+    paths = walk(root, limits.ignore)
     for rel in paths:
         collector = _pick(registry, rel)
         if collector is None:

@@ -1,0 +1,65 @@
+"""Project configuration from `.archinfer.toml` or `[tool.archinfer]` in pyproject.toml; unknown keys are errors."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KEYS = {"output": str, "lang": str, "ignore": list, "templates": str, "strict": bool}
+
+
+class ConfigError(Exception):
+    """The configuration file is not valid (a usage error: exit 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings a project keeps in its repository; command-line flags win over them."""
+
+    output: str | None = None
+    lang: str | None = None
+    ignore: tuple[str, ...] = ()  # glob patterns of paths (relative to the scanned folder) not to read
+    templates: str | None = None  # a folder whose document.<lang>.md.j2 or sections/<id>.md.j2 override the built-in ones
+    strict: bool = False
+    source: str = field(default="", compare=False)
+
+
+def load(folder: Path) -> Config:
+    """The configuration for a scan of `folder`: its .archinfer.toml, else pyproject.toml's [tool.archinfer]."""
+    dedicated = folder / ".archinfer.toml"
+    if dedicated.is_file():
+        return _parse(_read(dedicated), str(dedicated), folder)
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read(pyproject).get("tool", {}).get("archinfer")
+        if isinstance(table, dict):
+            return _parse(table, f"{pyproject} [tool.archinfer]", folder)
+    return Config()
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _parse(table: dict[str, Any], source: str, folder: Path) -> Config:
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
+    for key, value in table.items():
+        if not isinstance(value, KEYS[key]):
+            raise ConfigError(f"{source}: {key} must be a {KEYS[key].__name__}")
+    if "lang" in table and table["lang"] not in ("ko", "en"):
+        raise ConfigError(f"{source}: lang must be ko or en")
+    ignore = table.get("ignore", [])
+    if not all(isinstance(p, str) for p in ignore):
+        raise ConfigError(f"{source}: ignore must be a list of glob patterns")
+    templates = table.get("templates")
+    return Config(table.get("output"), table.get("lang"), tuple(ignore),
+                  str(folder / templates) if templates else None, bool(table.get("strict", False)), source)

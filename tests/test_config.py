@@ -1,0 +1,52 @@
+"""Project configuration (.archinfer.toml / [tool.archinfer]) and user templates; flags win, unknown keys fail."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from archinfer.cli import app
+from tests.conftest import Tree
+
+runner = CliRunner()
+MAIN = 'provider "azurerm" {\n  features {}\n}\nresource "azurerm_redis_cache" "c" {\n  name     = "redis-demo"\n  sku_name = "Basic"\n}\n'
+
+
+def test_config_sets_output_language_and_ignores(tree: Tree) -> None:
+    root = tree({
+        "main.tf": MAIN,
+        "examples/x/main.tf": MAIN.replace("redis-demo", "redis-example"),
+        ".archinfer.toml": 'output = "docs/architecture.md"\nlang = "en"\nignore = ["examples/*"]\n',
+    })
+    assert runner.invoke(app, ["scan", str(root), "-q"]).exit_code == 0
+    text = (root / "docs/architecture.md").read_text(encoding="utf-8")
+    assert text.startswith("# High Level Architecture Definition")
+    assert "redis-demo" in text and "redis-example" not in text
+    assert runner.invoke(app, ["check", str(root), "-q"]).exit_code == 0
+    # A flag wins over the file.
+    assert runner.invoke(app, ["scan", str(root), "-o", "-", "--lang", "ko", "-q"]).stdout.startswith("# High Level 아키텍처")
+
+
+def test_pyproject_table_and_unknown_keys(tree: Tree) -> None:
+    root = tree({"main.tf": MAIN, "pyproject.toml": '[tool.archinfer]\nlang = "en"\n'})
+    assert runner.invoke(app, ["scan", str(root), "-o", "-", "-q"]).stdout.startswith("# High Level Architecture Definition")
+    bad = tree({"main.tf": MAIN, ".archinfer.toml": 'outptu = "x.md"\n'})
+    result = runner.invoke(app, ["scan", str(bad)])
+    assert result.exit_code == 2 and "unknown key(s) outptu" in result.stderr
+    assert runner.invoke(app, ["scan", str(tree({".archinfer.toml": 'lang = "fr"\n'}))]).exit_code == 2
+
+
+def test_user_templates_override_a_section_in_a_sandbox(tree: Tree) -> None:
+    root = tree({
+        "main.tf": MAIN,
+        ".archinfer.toml": 'templates = "doc-templates"\n',
+        "doc-templates/sections/8.2.1.md.j2": "Our stores: {% for b in view.blocks %}{{ b.headers | join(',') }}{% endfor %}\n",
+    })
+    text = runner.invoke(app, ["scan", str(root), "-o", "-", "-q"]).stdout
+    assert "Our stores: 용도,데이터베이스,타입,특징" in text
+    evil = tree({
+        "main.tf": MAIN,
+        ".archinfer.toml": 'templates = "t"\n',
+        "t/sections/8.2.1.md.j2": "{{ view.__class__.__mro__ }}\n",
+    })
+    result = runner.invoke(app, ["scan", str(evil), "-o", "-", "-q"])
+    assert result.exit_code == 2 and "SecurityError" in result.stderr and "8.2.1.md.j2" in result.stderr
