@@ -93,3 +93,29 @@ def test_help_shows_examples() -> None:
     assert "archinfer scan ./infra" in runner.invoke(app, ["--help"]).stdout
     assert "Example" in runner.invoke(app, ["scan", "--help"]).stdout
     assert "Example" in runner.invoke(app, ["check", "--help"]).stdout
+
+
+def test_bom_survives_and_an_interrupted_write_leaves_the_old_document(tree: Tree, monkeypatch: object) -> None:
+    import pytest as _pytest
+
+    from archinfer import document
+
+    root = tree({"main.tf": MAIN})
+    assert runner.invoke(app, ["scan", str(root)]).exit_code == 0
+    doc = root / "ARCHITECTURE.md"
+    doc.write_bytes(b"\xef\xbb\xbf" + doc.read_bytes())
+    (root / "main.tf").write_text(MAIN.replace('"Premium"', '"Standard"'), encoding="utf-8")
+    before = doc.read_bytes()
+
+    def interrupted(src: object, dst: object) -> None:
+        raise KeyboardInterrupt  # the process dies between writing the temporary file and renaming it
+
+    with _pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document.os, "replace", interrupted)
+        with _pytest.raises(KeyboardInterrupt):
+            document.write_atomic(doc, "new text")
+    assert doc.read_bytes() == before
+    assert [p.name for p in root.iterdir() if p.name.endswith(".tmp")] == []
+    assert runner.invoke(app, ["scan", str(root)]).exit_code == 0
+    after = doc.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"SKU Standard" in after
