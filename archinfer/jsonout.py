@@ -28,8 +28,11 @@ def to_json(analysis: Analysis, root_label: str) -> Json:
     `root.resolve().name or "."`) so a deployment at the scanned folder itself is named alike here and in `sections`.
     """
     facts = analysis.collected.facts
-    # Analysis keeps only the rendered views, so the model behind them is evaluated again (pure, deterministic).
-    model = evaluate(facts, root_label)
+    if analysis.inputs is not None:
+        model, comps, sets = analysis.inputs.model, analysis.inputs.components, analysis.inputs.k8s_sets
+    else:  # an Analysis built by hand: evaluate the facts (pure, deterministic)
+        model = evaluate(facts, root_label)
+        comps, sets = components(model), k8s_sets(facts)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "archinfer", "version": __version__},
@@ -37,9 +40,9 @@ def to_json(analysis: Analysis, root_label: str) -> Json:
         "files": [_file(f) for f in sorted(analysis.collected.files, key=lambda f: (f.path, f.kind))],
         "diagnostics": [_diagnostic(d) for d in sorted(analysis.diagnostics)],
         "deployments": [_deployment(d) for d in sorted(model.deployments, key=lambda d: (d.root, d.name))],
-        "components": [_component(c) for c in sorted(components(model), key=_component_order)],
+        "components": [_component(c) for c in sorted(comps, key=_component_order)],
         "disabled": [_disabled(d) for d in sorted(model.disabled, key=lambda d: (d.deployment, d.address, d.loc))],
-        "kubernetes": {"sets": [_k8s_set(s) for s in sorted(k8s_sets(facts), key=lambda s: (s.name, s.kind))]},
+        "kubernetes": {"sets": [_k8s_set(s) for s in sorted(sets, key=lambda s: (s.name, s.kind))]},
         "sections": _sections(analysis.views),
     }
 

@@ -14,6 +14,7 @@ from .collectors.registry import Collector, collectors
 from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity
 
 if TYPE_CHECKING:
+    from .infer.inputs import Inputs
     from .infer.state import Entry
     from .infer.view import SectionView
 
@@ -247,6 +248,7 @@ class Analysis:
     views: dict[str, "SectionView"]
     diagnostics: tuple[Diagnostic, ...]
     state: tuple["Entry", ...] = ()  # the inferred architecture as comparable entries (for diff and history)
+    inputs: "Inputs | None" = None  # the model the views were built from (JSON output reuses it)
 
 
 @dataclass(frozen=True)
@@ -279,4 +281,4 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
                     tuple(f for f in collected.facts if f.kind == "helm.chart"))
     views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
     diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))
-    return Analysis(collected, views, diagnostics, architecture_state(inputs))
+    return Analysis(collected, views, diagnostics, architecture_state(inputs), inputs)
