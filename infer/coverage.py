@@ -6,6 +6,7 @@ from collections import Counter
 
 from ..model import CollectResult, Severity
 from .catalog import role_for_resource
+from .environments import environments
 from .inputs import Inputs
 from .view import Bullet, Cell, Note, SectionView
 
@@ -31,6 +32,11 @@ def coverage(inp: Inputs, collected: CollectResult) -> SectionView:
     deployments = tuple(Cell(d.name + (t(" ← 변수 파일 ", " ← variable files ") + ", ".join(d.var_files) if d.var_files else ""))
                         for d in inp.model.deployments)
     blocks.append(Bullet(t("배포 (루트 모듈)", "Deployments (root modules)"), deployments))
+    envs = environments(inp)
+    if envs:
+        blocks.append(Bullet(t("환경 (발견된 위치)", "Environments (where found)"),
+                             tuple(Cell(f"{e.name}: " + ", ".join(what for what, _ in e.sources),
+                                        tuple(loc for _, loc in e.sources)[:4]) for e in envs)))
     if inp.model.unused_modules:
         blocks.append(Bullet(t("어느 루트도 호출하지 않는 모듈 정의 (배포되지 않음)", "Module definitions no root calls (not deployed)"),
                              tuple(Cell(d) for d in inp.model.unused_modules)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cluster
+from . import cluster, environments
 from .components import Component
 from .inputs import Inputs, evidence_of, truthy
 from .values import ResourceRef
@@ -90,7 +90,17 @@ def compute(inp: Inputs) -> SectionView:
     workloads = cluster.workload_table(inp)
     if workloads is not None:
         blocks.append(workloads)
+    blocks += _compared(inp, _COMPUTE, with_workloads=True)
     return SectionView("7.2.1", tuple(blocks) or (Note(not_detected(inp.lang)),))
+
+
+def _compared(inp: Inputs, categories: Any, with_workloads: bool = False) -> list[Any]:
+    """A side-by-side table of what differs between environments, under a heading naming them."""
+    table = environments.comparison(inp, categories, with_workloads)
+    if table is None:
+        return []
+    names = " / ".join(table.headers[2:])
+    return [Note(inp.t(f"**환경별 비교 ({names})**", f"**Environments side by side ({names})**")), table]
 
 
 def _spec(inp: Inputs, c: Component) -> Cell:
@@ -167,6 +177,7 @@ def network(inp: Inputs) -> SectionView:
                              t("주소 / 대상", "Addresses / target")), tuple(rows)))
     else:
         blocks.append(Note(not_detected(inp.lang)))
+    blocks += _compared(inp, _NET)
     for deployment in inp.deployments:
         mermaid = topology_diagram(inp, deployment)
         if mermaid:
@@ -274,4 +285,5 @@ def security(inp: Inputs) -> SectionView:
         Bullet("WAF", tuple(waf)),
         Bullet(t("DDoS 방어", "DDoS protection"), tuple(ddos)),
         Bullet("VPN/Private Link", tuple(private)),
+        *_compared(inp, ("firewall", "waf_policy", "ddos", "private_endpoint", "vpn", "key_vault", "registry")),
     ))
