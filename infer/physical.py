@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cluster, environments
+from . import cluster, diagrams, environments
 from .components import Component
 from .inputs import Inputs, evidence_of, truthy
 from .values import ResourceRef
@@ -91,6 +91,7 @@ def compute(inp: Inputs) -> SectionView:
     if workloads is not None:
         blocks.append(workloads)
     blocks += _compared(inp, _COMPUTE, with_workloads=True)
+    blocks += diagrams.physical_diagrams(inp)
     return SectionView("7.2.1", tuple(blocks) or (Note(not_detected(inp.lang)),))
 
 
