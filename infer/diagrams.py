@@ -19,7 +19,7 @@ _STORES = ("database", "cache", "messaging", "event_streaming", "search", "stora
 
 def physical_diagrams(inp: Inputs) -> list[Diagram]:
     """One diagram per environment (or one for everything when the repository names none)."""
-    envs = [e.name for e in environments(inp)]
+    envs: list[str | None] = [e.name for e in environments(inp)]
     out = []
     for env in envs or [None]:
         mermaid = _diagram(inp, env)
@@ -40,7 +40,8 @@ class _Ids:
 
 
 def _label(text: str) -> str:
-    return text.replace('"', "#quot;").replace("\n", " ")
+    # Mermaid's own entity codes: no raw HTML (or marker-like text) from the repository reaches the document.
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
 
 
 def _diagram(inp: Inputs, env: str | None) -> str:
@@ -68,16 +69,16 @@ def _diagram(inp: Inputs, env: str | None) -> str:
         for w, _ in cluster.users_of(inp, [c.name]):
             if w in workloads:
                 lines.append(f"  {inside.box_of.get(w.set + '/' + w.name, node(w.set + '/' + w.name))} --> {node(c.address)}")
+    sets_by_name = {s.name: s for s in sets}
     for w in workloads:  # in-cluster stores and brokers are workloads: draw who uses them
         software = next((recognise(c.image) for c in w.containers if recognise(c.image)), None)
-        if software is None or software.category not in _STORES + ("event_streaming",):
+        store_box = inside.box_of.get(w.set + "/" + w.name)
+        if software is None or software.category not in _STORES or store_box is None:
             continue
-        target = inside.box_of.get(w.set + "/" + w.name)
-        sets_by_name = {s.name: s for s in sets}
         for user, _ in cluster.users_of(inp, cluster.services_for(sets_by_name[w.set], w) + [w.name], w.set):
-            source = inside.box_of.get(user.set + "/" + user.name)
-            if user is not w and source and target and source != target:
-                lines.append(f"  {source} --> {target}")
+            user_box = inside.box_of.get(user.set + "/" + user.name)
+            if user is not w and user_box is not None and user_box != store_box:
+                lines.append(f"  {user_box} --> {store_box}")
     return "\n".join(dict.fromkeys(lines)) + "\n"  # an edge drawn twice is drawn once
 
 

@@ -259,7 +259,8 @@ def _short(component: Component) -> str:
 
 def _label(text: str) -> str:
     """Text safe inside a quoted Mermaid label."""
-    return text.replace('"', "#quot;").replace("\n", " ")
+    # Mermaid's own entity codes: no raw HTML (or marker-like text) from the repository reaches the document.
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
 
 
 def security(inp: Inputs) -> SectionView:
