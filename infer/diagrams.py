@@ -6,7 +6,7 @@ from typing import Any
 
 from . import cluster
 from .components import Component
-from .environments import env_of_deployment, environment_of, environments
+from .environments import env_of_deployment, environments, set_environment
 from .images import recognise
 from .inputs import Inputs
 from .kubernetes import Workload, _dig
@@ -46,7 +46,7 @@ def _label(text: str) -> str:
 
 def _diagram(inp: Inputs, env: str | None) -> str:
     comps = [c for c in inp.components if env is None or env_of_deployment(c.deployment, inp) == env]
-    sets = [s for s in inp.k8s_sets if env is None or environment_of(s.name) == env]
+    sets = [s for s in inp.k8s_sets if env is None or set_environment(inp, s.name) == env]
     workloads = [w for w in inp.workloads if any(w.set == s.name for s in sets)]
     edge = [c for c in comps if c.category in _EDGE]
     clusters = [c for c in comps if c.category == "k8s_cluster"]

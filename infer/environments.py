@@ -10,6 +10,7 @@ from ..model import Loc
 from .components import Component
 from .images import split_image
 from .inputs import Inputs
+from ..collectors.kubernetes import K8sObject
 from .kubernetes import _dig
 from .view import Cell, Table, merge_evidence, show
 
@@ -20,7 +21,7 @@ ALIASES: dict[str, str] = {
     "stg": "staging", "stage": "staging", "staging": "staging", "preprod": "preprod", "pre-prod": "preprod",
     "prod": "prod", "production": "prod", "prd": "prod", "live": "prod",
 }
-ORDER = ("sandbox", "dev", "test", "qa", "sit", "uat", "staging", "preprod", "prod")
+ORDER = ("base", "sandbox", "dev", "test", "qa", "sit", "uat", "staging", "preprod", "prod")
 
 
 def environment_of(*names: str) -> str | None:
@@ -51,7 +52,7 @@ def environments(inp: Inputs) -> tuple[Environment, ...]:
             loc = Loc(d.var_files[-1], 1) if d.var_files else next((c.loc for c in inp.components if c.deployment == d.name), Loc(d.root))
             found.setdefault(env, []).append((f"Terraform {d.name}", loc))
     for s in inp.k8s_sets:
-        env = environment_of(s.name)
+        env = set_environment(inp, s.name)
         if env:
             found.setdefault(env, []).append((f"{s.kind} {s.name}", s.loc))
     for fact in inp.pipelines:
@@ -66,6 +67,20 @@ def environments(inp: Inputs) -> tuple[Environment, ...]:
                 found.setdefault(env, []).append((f"Argo CD Application {app.name}", app.loc()))
     return tuple(Environment(name, tuple(sorted(set(found[name]), key=lambda x: (str(x[1]), x[0]))))
                  for name in sorted(found, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)))
+
+
+BASE = "base"  # a chart's own values.yaml, when values-<env>.yaml files beside it name environments
+
+
+def set_environment(inp: Inputs, set_name: str) -> str | None:
+    """The environment of a Kubernetes set; a chart's default render is `base` when its variants name environments."""
+    env = environment_of(set_name)
+    if env is not None:
+        return env
+    variants = [s.name for s in inp.k8s_sets if s.kind == "helm" and s.name.startswith(set_name + " (")]
+    if any(environment_of(v) for v in variants) and any(s.name == set_name and s.kind == "helm" for s in inp.k8s_sets):
+        return BASE
+    return None
 
 
 def env_of_deployment(name: str, inp: Inputs) -> str | None:
@@ -90,9 +105,13 @@ def comparison(inp: Inputs, categories: Iterable[str], with_workloads: bool = Fa
             groups.setdefault((c.product, c.address), {})[env] = c
     if with_workloads:
         for w in inp.workloads:
-            env = environment_of(w.set)
+            env = set_environment(inp, w.set)
             if env:
                 groups.setdefault((w.kind, w.name), {})[env] = w
+        for k8s_set in inp.k8s_sets:
+            env = set_environment(inp, k8s_set.name)
+            for obj in k8s_set.of("Service", "Ingress") if env else []:
+                groups.setdefault((obj.kind, obj.name), {})[env] = obj  # type: ignore[index]
     rows: list[tuple[Cell, ...]] = []
     for (kind, key), per_env in sorted(groups.items()):
         first = next(iter(per_env.values()))
@@ -127,6 +146,24 @@ def _generic_name(name: str) -> str:
     return "".join("*" if part.lower() in ALIASES else part for part in parts)
 
 
+def _object_value(obj: K8sObject, prop: str) -> tuple[str, tuple[Loc, ...]] | None:
+    """Service type and ports; Ingress class, hosts and TLS secrets."""
+    spec = obj.body.get("spec") or {}
+    if prop == "type":
+        return str(spec.get("type") or "ClusterIP"), (obj.loc("spec", "type"),)
+    if prop == "ports":
+        ports = ", ".join(str(p.get("port")) for p in spec.get("ports") or [] if isinstance(p, dict))
+        return (ports or "-"), (obj.loc("spec", "ports"),)
+    if prop == "class":
+        value = spec.get("ingressClassName")
+        return (str(value), (obj.loc("spec", "ingressClassName"),)) if value else None
+    if prop == "hosts":
+        hosts = ", ".join(str(r.get("host")) for r in spec.get("rules") or [] if isinstance(r, dict) and r.get("host"))
+        return (hosts, (obj.loc("spec", "rules"),)) if hosts else None
+    secrets = ", ".join(str(e.get("secretName")) for e in spec.get("tls") or [] if isinstance(e, dict) and e.get("secretName"))
+    return (secrets, (obj.loc("spec", "tls"),)) if secrets else None
+
+
 def _display_name(item: Any) -> str:
     return str(getattr(item, "name", "")) or str(getattr(item, "address", ""))
 
@@ -145,6 +182,9 @@ def _props(per_env: dict[str, Any]) -> list[str]:
             for key, _ in item.props:
                 if key not in _SKIP:
                     keys.setdefault(key, None)
+        elif isinstance(item, K8sObject):
+            for key in (("type", "ports") if item.kind == "Service" else ("class", "hosts", "tls")):
+                keys.setdefault(key, None)
         else:
             for key in ("replicas", "image", "requests", "limits"):
                 keys.setdefault(key, None)
@@ -157,6 +197,8 @@ def _value(item: Any, prop: str, inp: Inputs) -> tuple[str, tuple[Loc, ...]] | N
         if found is None or found.value is None:
             return None
         return inp.show_ref(item, found.value), found.evidence()[:2]
+    if isinstance(item, K8sObject):
+        return _object_value(item, prop)
     if prop == "replicas":
         hpa = next((h for s in inp.k8s_sets if s.name == item.set for h in s.of("HorizontalPodAutoscaler")
                     if _dig(h.body, ("spec", "scaleTargetRef", "name")) == item.name), None)

@@ -58,3 +58,17 @@ def test_one_environment_per_name_wherever_found_and_compared(tree: Tree) -> Non
 def test_a_single_environment_gets_no_comparison(tree: Tree) -> None:
     root = tree({"modules/cache/main.tf": MODULE, "envs/prod/main.tf": ROOT % "prod"})
     assert "환경별 비교" not in render_document(analyze(root).views, "ko")
+
+
+def test_helm_values_files_compare_against_the_charts_own_values(tree: Tree) -> None:
+    root = tree({
+        "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        "chart/values.yaml": "service:\n  type: ClusterIP\n",
+        "chart/values-production.yaml": "service:\n  type: LoadBalancer\n",
+        "chart/templates/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
+                                        "  type: {{ .Values.service.type }}\n  ports:\n    - port: 80\n",
+    })
+    text = render_document(analyze(root).views, "en")
+    assert "base: helm chart" in region(text, "archinfer") and "prod: helm chart (values-production.yaml)" in region(text, "archinfer")
+    compute = region(text, "7.2.1")
+    assert "| Service `web` | type | ClusterIP" in compute and "LoadBalancer" in compute
