@@ -74,6 +74,7 @@ class Deployment:
     name: str
     root: str
     var_files: tuple[str, ...]
+    workspace: str | None = None  # set when the code compares terraform.workspace with this name
 
 
 @dataclass(frozen=True)
@@ -569,6 +570,8 @@ class _Evaluator:
                 return {"module": mod.mdef.dir, "root": self.deployment.root, "cwd": self.deployment.root}.get(
                     name, Unknown(text))
             if head == "terraform":
+                if name == "workspace" and self.deployment.workspace is not None:
+                    return self.deployment.workspace
                 return Unknown(text, "workspace is chosen at apply time")
             if head == "data":
                 if len(parts) == 2:
@@ -925,6 +928,7 @@ def evaluate(facts: Iterable[Fact], root_label: str = ".") -> TerraformModel:
     var_files = [f.data for f in fact_list if f.kind == KIND_VARS]
     roots, unused = find_roots(defs)
     deployments, promoted = deployments_for(roots, var_files, unused, root_label)
+    deployments = _per_workspace(deployments, defs)
     unused = [d for d in unused if d not in promoted]
     instances: list[Instance] = []
     disabled: list[Disabled] = []
@@ -946,6 +950,63 @@ def evaluate(facts: Iterable[Fact], root_label: str = ".") -> TerraformModel:
                                               f"variable {name!r} has no default and no value in {deployment.name}: unresolved"))
     return TerraformModel(tuple(deployments), tuple(instances), tuple(disabled), tuple(providers),
                           tuple(unused), tuple(sorted(set(diagnostics))))
+
+
+def _per_workspace(deployments: list[Deployment], defs: dict[str, ModuleDef]) -> list[Deployment]:
+    """A root whose code compares terraform.workspace with names is evaluated once per named workspace."""
+    out: list[Deployment] = []
+    for deployment in deployments:
+        names = sorted(_workspace_names(defs, deployment.root, set()))
+        if not names:
+            out.append(deployment)
+            continue
+        out += [Deployment(f"{deployment.name} (workspace {n})", deployment.root, deployment.var_files, n) for n in names]
+    return out
+
+
+def _workspace_names(defs: dict[str, ModuleDef], module_dir: str, seen: set[str]) -> set[str]:
+    """String literals compared with terraform.workspace in a module and the local modules it calls."""
+    if module_dir in seen or module_dir not in defs:
+        return set()
+    seen.add(module_dir)
+    mdef = defs[module_dir]
+    names: set[str] = set()
+    bodies = [d.block.body for group in (mdef.resources, mdef.data, mdef.modules, mdef.outputs) for d in group.values()]
+    exprs: list[Expr] = [a.expr for a, _ in mdef.locals.values()]
+    while bodies:
+        body = bodies.pop()
+        exprs += [a.expr for a in body.attributes]
+        bodies += [b.body for b in body.blocks]
+    for expr in exprs:
+        names |= _compared_with_workspace(expr)
+    for decl in mdef.modules.values():
+        target = local_source(decl)
+        if target is not None:
+            names |= _workspace_names(defs, target, seen)
+    return names
+
+
+def _is_workspace(expr: Expr) -> bool:
+    return isinstance(expr, GetAttr) and expr.name == "workspace" and isinstance(expr.obj, Variable) and expr.obj.name == "terraform"
+
+
+def _compared_with_workspace(expr: Expr) -> set[str]:
+    found: set[str] = set()
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinOp) and node.op in ("==", "!="):
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                if _is_workspace(a) and isinstance(b, Literal) and isinstance(b.value, str):
+                    found.add(b.value)
+        if hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                value = getattr(node, name)
+                if isinstance(value, tuple):
+                    stack += [v for item in value for v in (item if isinstance(item, tuple) else (item,))]
+                elif value is not None and not isinstance(value, (str, int, float, bool)):
+                    stack.append(value)
+    return found
 
 
 def _root_bindings(ev: _Evaluator, mdef: ModuleDef, files: list[TfVarsFile],

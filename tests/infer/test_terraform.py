@@ -212,3 +212,19 @@ def test_locals_are_evidence_and_provider_region_is_read(tree: Tree) -> None:
     region = model.providers[0].region
     assert region is not None and region.value == "eu-west-1"
     assert region.evidence() == (Loc("main.tf", 5), Loc("main.tf", 2))
+
+
+def test_workspaces_named_in_the_code_are_evaluated_one_by_one(tree: Tree) -> None:
+    root = tree({"main.tf": PROVIDER + '''
+locals {
+  is_prod = terraform.workspace == "prod"
+}
+resource "azurerm_redis_cache" "c" {
+  sku_name = local.is_prod ? "Premium" : "Basic"
+  capacity = terraform.workspace == "staging" ? 2 : 1
+}
+'''})
+    model = model_of(root)
+    assert [d.name for d in model.deployments] == [". (workspace prod)", ". (workspace staging)"]
+    skus = {i.deployment: i.body.attr("sku_name").value for i in model.instances}  # type: ignore[union-attr]
+    assert skus == {". (workspace prod)": "Premium", ". (workspace staging)": "Basic"}
