@@ -100,7 +100,10 @@ RESOURCES: dict[str, Role] = {
     "azurerm_subnet": Role("subnet", "azure", "Subnet", _p(cidr="address_prefixes", name="name", network="virtual_network_name",
                                                            delegation="delegation.service_delegation.name")),
     "azurerm_nat_gateway": Role("nat", "azure", "Azure NAT Gateway", _p(sku="sku_name", zones="zones", name="name")),
-    "azurerm_virtual_network_peering": Role("peering", "azure", "VNet peering", _p(name="name", remote="remote_virtual_network_id")),
+    "azurerm_virtual_network_peering": Role("peering", "azure", "VNet peering", _p(name="name", remote="remote_virtual_network_id",
+                                                                                network="virtual_network_name")),
+    "azurerm_subnet_nat_gateway_association": Role("nat_association", "azure", "NAT association", _p(subnet="subnet_id", nat="nat_gateway_id")),
+    "azurerm_subnet_route_table_association": Role("route_association", "azure", "Route table association", _p(subnet="subnet_id", route_table="route_table_id")),
     "azurerm_private_endpoint": Role("private_endpoint", "azure", "Private Endpoint", _p(
         name="name", subnet="subnet_id", target="private_service_connection.private_connection_resource_id",
         subresource="private_service_connection.subresource_names")),

@@ -215,7 +215,10 @@ def topology_diagram(inp: Inputs, deployment: str) -> str:
             if not _same_network(sn, net):
                 continue
             lines.append(f'    subgraph {node_id(sn)}["{_label(sn.name + _cidr(sn, inp))}"]')
-            for member in by_subnet.get(sn.address, []):
+            members = by_subnet.get(sn.address, [])
+            if len(members) > MAX_SUBNET_MEMBERS:  # many boxes say less than a count: keep large systems readable
+                lines.append(f'      {node_id(sn)}_all["{len(members)} resources (see the table)"]')
+            for member in members if len(members) <= MAX_SUBNET_MEMBERS else []:
                 lines.append(f'      {node_id(member)}["{_label(member.product + " " + _short(member))}"]')
             lines.append("    end")
         lines.append("  end")
@@ -232,8 +235,35 @@ def topology_diagram(inp: Inputs, deployment: str) -> str:
                         lines.append(f"  {node_id(c)} -.-> {node_id(other)}")
     for lb in (c for c in comps if c.category == "load_balancer" and c.address in ids):
         lines.append(f"  internet --> {node_id(lb)}" if edge_nodes else "")
+    lines += _egress_and_peering(comps, node_id, edge_nodes != [])
     return "\n".join(line for line in lines if line) + "\n"
 
+
+def _egress_and_peering(comps: list[Component], node_id: Any, has_internet: bool) -> list[str]:
+    """NAT gateways and firewalls as the way out (subnet -> NAT -> Internet), and peerings between networks."""
+    lines = []
+    by_address = {c.address: c for c in comps}
+    if not has_internet and any(c.category in ("nat", "firewall") for c in comps):
+        lines.append('  internet(("Internet"))')
+    for nat in (c for c in comps if c.category == "nat"):
+        lines.append(f'  {node_id(nat)}[/"{_label(nat.product + " " + nat.name)}"/]')
+        lines.append(f"  {node_id(nat)} --> internet")
+    for assoc in (c for c in comps if c.category == "nat_association"):
+        subnet_ref, nat_ref = assoc.ref("subnet"), assoc.ref("nat")
+        if subnet_ref is not None and nat_ref is not None and subnet_ref.address in by_address and nat_ref.address in by_address:
+            lines.append(f"  {node_id(by_address[subnet_ref.address])} --> {node_id(by_address[nat_ref.address])}")
+    for firewall in (c for c in comps if c.category == "firewall"):
+        lines.append(f"  {node_id(firewall)} --> internet")
+    networks = [c for c in comps if c.category == "network"]
+    for peering in (c for c in comps if c.category == "peering"):
+        remote = peering.ref("remote")
+        local = next((n for n in networks if n.name == peering.value("network")), None)
+        if remote is not None and remote.address in by_address and local is not None:
+            lines.append(f"  {node_id(local)} <-. peering .-> {node_id(by_address[remote.address])}")
+    return lines
+
+
+MAX_SUBNET_MEMBERS = 15
 
 # What a diagram draws inside a subnet; associations and rules are not boxes of their own.
 _PLACED = frozenset({"node_pool", "vm", "vmss", "load_balancer", "database", "cache", "private_endpoint", "firewall",

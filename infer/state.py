@@ -72,6 +72,8 @@ def architecture_state(inp: Inputs) -> tuple[Entry, ...]:
 
 def _entries(inp: Inputs) -> Iterator[Entry]:
     for c in inp.components:
+        if c.category.endswith("_association"):
+            continue  # glue between resources, not a part of the architecture of its own
         section = _SECTION_OF.get(c.category, "7.2.1")
         subject = f"{c.deployment} · {c.product} {c.name}"
         yield Entry(section, subject, "declared", "yes", (c.loc,))

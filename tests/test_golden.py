@@ -36,3 +36,16 @@ def test_sample_document_states_the_seed_components_for_both_environments() -> N
     # No template placeholder survives where a fact belongs.
     generated = text.split("<!-- archinfer:begin 7.1.2 -->", 1)[1].split("<!-- archinfer:end 7.1.2", 1)[0]
     assert "Azure/AWS/GCP" not in generated
+
+
+def test_sample_document_names_environments_and_draws_both_per_environment() -> None:
+    text = (SAMPLE / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    coverage = text.split("<!-- archinfer:begin archinfer -->", 1)[1].split("<!-- archinfer:end archinfer", 1)[0]
+    for source in ("GitHub Actions job", "Argo CD Application evtmkt-prod", "kustomize k8s/overlays/prod", "Terraform terraform/envs/prod"):
+        assert source in coverage, source
+    for env in ("dev", "prod"):
+        assert f"**물리 아키텍처: {env}**" in text
+        assert f"**네트워크 토폴로지: terraform/envs/{env}**" in text
+    assert "**환경별 비교 (dev / prod)**" in text
+    assert "| Azure Database for PostgreSQL Flexible Server `psql-evtmkt-*` | sku | B_Standard_B1ms" in text
+    assert "-->" in text.split("**네트워크 토폴로지: terraform/envs/prod**", 1)[1].split("```", 2)[1]  # egress and endpoints drawn
