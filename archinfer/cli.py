@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 import typer
 
 from .model import Severity
+from .redact import redact
 from .render import TemplateProblem
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
     analysis = analyze(path, language, Limits(ignore=settings.ignore), cluster=cluster)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
-            typer.echo(str(diagnostic), err=True)
+            typer.echo(redact(str(diagnostic)), err=True)
     warnings = sum(1 for d in analysis.diagnostics if d.severity is not Severity.INFO)
     target = _output_path(path, output)
     new_state = state.dumps(analysis.state)
@@ -245,7 +246,7 @@ def _scan_json(path: Path, output: Optional[str], lang: Optional[Lang], quiet: b
     analysis = analyze(path, settings.lang, Limits(ignore=settings.ignore), cluster=options, label=label)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
-            typer.echo(str(diagnostic), err=True)
+            typer.echo(redact(str(diagnostic)), err=True)
     text = dumps(to_json(analysis, label))
     if output in (None, "-"):
         sys.stdout.write(text)
@@ -273,7 +274,7 @@ def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optiona
             sys.stdout.write("What changed in the architecture:\n" + "".join(f"- {c.describe()}\n" for c in outcome.changes) + "\n")
         diff = difflib.unified_diff((outcome.old or "").splitlines(keepends=True), outcome.text.splitlines(keepends=True),
                                     f"{target} (committed)", f"{target} (from the infrastructure code)")
-        sys.stdout.writelines(diff)
+        sys.stdout.writelines(redact(line) for line in diff)
         if outcome.old_state != outcome.state and outcome.old == outcome.text:
             sys.stdout.write(f"{state_path(target)}: the recorded state differs from the infrastructure code\n")
         typer.echo(f"{target}: stale: run `archinfer scan {path}` and commit the result", err=True)
@@ -320,14 +321,14 @@ def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
         previous, against = state.loads(recorded), "the document"
     changes = state.compare(previous, current)
     if fmt is DiffFormat.json:
-        sys.stdout.write(json.dumps({"against": against, "changes": [_change_json(c) for c in changes]},
-                                    ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(redact(json.dumps({"against": against, "changes": [_change_json(c) for c in changes]},
+                                           ensure_ascii=False, indent=2)) + "\n")
         return
     if not changes:
         sys.stdout.write(f"No architecture change against {against}.\n")
         return
     sys.stdout.write(f"### archinfer: architecture changes against {against}\n\n")
-    sys.stdout.write("".join(f"- {_md_change(c)}\n" for c in changes))
+    sys.stdout.write(redact("".join(f"- {_md_change(c)}\n" for c in changes)))
 
 
 def _change_json(change: "Change") -> dict[str, object]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+from .redact import redact
 import math
 from typing import Any, Iterable
 
@@ -49,7 +51,7 @@ def to_json(analysis: Analysis, root_label: str) -> Json:
 
 def dumps(data: Json) -> str:
     """The data as UTF-8-friendly, indented JSON text ending in a newline; NaN/Infinity are refused (not JSON)."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    return redact(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from .infer.view import SectionView, not_detected
 from .model import Loc
+from .redact import redact
 
 BEGIN = "<!-- archinfer:begin {id} -->"
 END = "<!-- archinfer:end {id} sum={sum} -->"
@@ -76,7 +77,7 @@ def render_region(env: Any, view: SectionView, lang: str) -> str:
     names = [f"sections/{view.id}.md.j2", "sections/default.md.j2"]
     template = env.select_template(names)
     try:
-        return str(template.render(view=view, not_detected=not_detected(lang), lang=lang)).strip("\n")
+        return redact(str(template.render(view=view, not_detected=not_detected(lang), lang=lang)).strip("\n"))
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{template.filename}: {exc.__class__.__name__}: {exc}") from None
 

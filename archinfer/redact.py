@@ -1,0 +1,44 @@
+"""The last line of defence: credential-looking values found in output text are withheld (detect-secrets' detectors)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+WITHHELD = "«withheld»"
+# Detectors of credential formats only: entropy detectors would also hide image digests and resource ids.
+_PLUGINS = (
+    ("aws", "AWSKeyDetector"), ("azure_storage_key", "AzureStorageKeyDetector"), ("basic_auth", "BasicAuthDetector"),
+    ("github_token", "GitHubTokenDetector"), ("gitlab_token", "GitLabTokenDetector"), ("jwt", "JwtTokenDetector"),
+    ("npm", "NpmDetector"), ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"),
+    ("pypi_token", "PypiTokenDetector"), ("sendgrid", "SendGridDetector"), ("slack", "SlackDetector"),
+    ("stripe", "StripeDetector"), ("twilio", "TwilioKeyDetector"), ("discord", "DiscordBotTokenDetector"),
+)
+# Connection strings carry their secret after a key name (Azure's AccountKey=, SharedAccessKey=, Password=).
+_KEYED = re.compile(r"(?i)\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|sig)=([^;&\s\"'|`]+)")
+
+
+@functools.lru_cache(maxsize=1)
+def _detectors() -> tuple[Any, ...]:
+    import importlib
+
+    found = []
+    for module, name in _PLUGINS:
+        try:
+            found.append(getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), name)())
+        except (ImportError, AttributeError):  # a detector missing from this version: the others still run
+            continue
+    return tuple(found)
+
+
+def redact(text: str) -> str:
+    """`text` with every credential-looking value replaced by «withheld»."""
+    if not text:
+        return text
+    text = _KEYED.sub(lambda m: f"{m.group(1)}={WITHHELD}", text)
+    for detector in _detectors():
+        for secret in set(detector.analyze_string(text)):
+            if secret and secret != WITHHELD and len(secret) >= 4:
+                text = text.replace(secret, WITHHELD)
+    return text
