@@ -17,6 +17,7 @@ from .redact import redact
 from .render import TemplateProblem
 
 if TYPE_CHECKING:
+    from .infer.redactions import Redaction
     from .infer.state import Change
     from .scan import ClusterOptions
 
@@ -59,6 +60,7 @@ class Outcome:
     state: str = ""  # the new state file's text
     old_state: str | None = None  # the recorded state file's text, if any
     changes: tuple["Change", ...] = ()  # recorded state -> new state
+    redactions: tuple["Redaction", ...] = ()  # what was withheld, for --show-redactions
 
 
 PathArg = typer.Argument(..., help="Folder with the infrastructure code to scan.", show_default=False)
@@ -67,6 +69,7 @@ LangOpt = typer.Option(None, "--lang", help="Language of a new document [default
 StrictOpt = typer.Option(False, "--strict", help="Fail (exit 1) when the scan reports warnings.")
 TakeNewOpt = typer.Option(False, "--take-new", help="In regions a person edited, replace their text with the new one.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
+RedactionsOpt = typer.Option(False, "--show-redactions", help="List on stderr what was withheld as secret, and why (names and lines only).")
 ClusterOpt = typer.Option(False, "--cluster", help="Also read the live cluster of the current kubeconfig context (read-only; needs archinfer\\[cluster]).")
 ContextOpt = typer.Option(None, "--context", help="kubeconfig context for --cluster.")
 KubeconfigOpt = typer.Option(None, "--kubeconfig", help="kubeconfig file for --cluster.")
@@ -120,6 +123,9 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
     settings = settings or _settings(path, output, Lang(lang) if isinstance(lang, str) else lang, False)
     output, language = settings.output, settings.lang
     analysis = analyze(path, language, Limits(ignore=settings.ignore), cluster=cluster)
+    from .infer.redactions import redactions
+
+    withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(redact(str(diagnostic)), err=True)
@@ -131,7 +137,7 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
     existing = document.read(target) if target is not None else None
     if existing is None:
         return Outcome(render_document(analysis.views, language, settings.templates), None, False, (), warnings, new_state,
-                       old_state, changes)
+                       old_state, changes, withheld)
     try:
         result = merge(existing.text, render_regions(analysis.views, language, settings.templates), take_new)
     except MarkerError as exc:
@@ -142,7 +148,13 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
     text = result.text
     if text != existing.text and changes:
         text = add_row(text, _summary(changes))
-    return Outcome(text, existing.text, existing.bom, result.conflicts, warnings, new_state, old_state, changes)
+    return Outcome(text, existing.text, existing.bom, result.conflicts, warnings, new_state, old_state, changes, withheld)
+
+
+def _print_redactions(withheld: tuple["Redaction", ...]) -> None:
+    typer.echo(f"withheld: {len(withheld)} (values never written anywhere; names and lines only)", err=True)
+    for item in withheld:
+        typer.echo(f"  {item.loc}: {item.what}: {item.why}", err=True)
 
 
 def state_path(target: Path) -> Path:
@@ -200,6 +212,7 @@ def _errors(command: Callable[..., None]) -> Callable[..., None]:
 def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional[Lang] = LangOpt, strict: bool = StrictOpt,
          take_new: bool = TakeNewOpt, quiet: bool = QuietOpt, cluster: bool = ClusterOpt,
          context: Optional[str] = ContextOpt, kubeconfig: Optional[str] = KubeconfigOpt,
+         show_redactions: bool = RedactionsOpt,
          fmt: DiffFormat = typer.Option(DiffFormat.md, "--format",
                                         help="md: the document; json: facts and sections with provenance (stdout unless -o).")) -> None:
     """Create or refresh the document from the infrastructure code under PATH.
@@ -217,6 +230,8 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
         return
     settings = _settings(path, output, lang, strict)
     outcome = _produce(path, settings.output, settings.lang, take_new, quiet, options, settings)
+    if show_redactions:
+        _print_redactions(outcome.redactions)
     target = _output_path(path, settings.output)
     if target is None:
         sys.stdout.write(outcome.text)

@@ -7,6 +7,9 @@ import re
 from typing import Any
 
 WITHHELD = "«withheld»"
+# Names that say a value is a credential: such values are never evaluated for output or shown.
+CREDENTIAL_NAME = re.compile(
+    r"(?i)pass(word|wd)?|secret|token|credential|private_?key|access_?key|api_?key|conn(ection)?_?str|(^|_)sas(_|$)")
 # Detectors of credential formats only: entropy detectors would also hide image digests and resource ids.
 _PLUGINS = (
     ("aws", "AWSKeyDetector"), ("azure_storage_key", "AzureStorageKeyDetector"), ("basic_auth", "BasicAuthDetector"),

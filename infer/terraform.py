@@ -15,6 +15,7 @@ from ..hcl import (
     ObjectExpr, Opaque, Splat, Template, TupleExpr, Unary, Variable,
 )
 from ..model import Diagnostic, Fact, Loc, Severity
+from ..redact import CREDENTIAL_NAME
 from .hclfuncs import FunctionError, call_function
 from .values import ResourceRef, Unknown, contains_unknown
 
@@ -335,6 +336,8 @@ class _Evaluator:
             return Unknown(text, f"variable {name!r} is not declared")
         sensitive = decl.block.body.attr("sensitive")
         if sensitive is not None and isinstance(sensitive.expr, Literal) and sensitive.expr.value is True:
+            return Unknown(text, "sensitive")
+        if CREDENTIAL_NAME.search(name):  # named like a credential but not marked sensitive: treated the same
             return Unknown(text, "sensitive")
         if name in mod.bindings:
             value, locs = mod.bindings[name]

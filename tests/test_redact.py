@@ -38,3 +38,19 @@ def test_a_connection_string_in_a_resource_never_reaches_the_document(tree: Tree
     assert result.exit_code == 0 and "hunter2-in-name" not in result.output
     json_out = CliRunner().invoke(app, ["scan", str(root), "--format", "json"])
     assert "hunter2-in-name" not in json_out.output
+
+
+def test_show_redactions_lists_names_and_lines_never_values(tree: Tree) -> None:
+    root = tree({
+        "main.tf": 'provider "azurerm" {\n  features {}\n}\nvariable "db_password" {\n  sensitive = true\n}\n'
+                   'output "conn" {\n  value     = "x"\n  sensitive = true\n}\n',
+        "terraform.tfvars": 'db_password = "hunter2-tfvars"\n',
+        "k8s/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2-k8s\n",
+    })
+    result = CliRunner().invoke(app, ["scan", str(root), "-o", "-", "--show-redactions"])
+    assert result.exit_code == 0
+    assert "main.tf:4: variable db_password: sensitive = true" in result.stderr
+    assert "main.tf:7: output conn: sensitive = true" in result.stderr
+    assert "terraform.tfvars:1: value of db_password" in result.stderr
+    assert "k8s/secret.yaml:1: Secret db (password)" in result.stderr
+    assert "hunter2" not in result.output
