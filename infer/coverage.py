@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import CollectResult, Severity
+from ..model import CollectResult, Loc, Severity
 from .catalog import role_for_resource
-from .environments import environments
+from .environments import environments, set_environment
 from .inputs import Inputs
-from .view import Bullet, Cell, Note, SectionView
+from .catalog import PROVIDER_CLOUDS
+from .images import split_image
+from .view import Bullet, Cell, Note, SectionView, is_unresolved
 
 MAX_LISTED = 15
 
@@ -58,4 +60,43 @@ def coverage(inp: Inputs, collected: CollectResult) -> SectionView:
     if unresolved:
         blocks.append(Bullet(t("값이 없는 변수 (미해결로 표시)", "Variables without a value (shown as unresolved)"),
                              tuple(Cell(d.message, (d.loc,)) for d in unresolved[:MAX_LISTED])))
+    open_values = [(c, key, v) for c in inp.components for key, v in c.props if is_unresolved(v.value)]
+    if open_values:
+        listed = tuple(Cell(f"{c.deployment}: {c.product} {c.name} {key} = {v.text}", (v.loc,)) for c, key, v in open_values[:MAX_LISTED])
+        more = (Cell(t(f"외 {len(open_values) - MAX_LISTED}건", f"and {len(open_values) - MAX_LISTED} more")),) if len(open_values) > MAX_LISTED else ()
+        blocks.append(Bullet(t(f"정적으로 결정되지 않은 값 {len(open_values)}개", f"{len(open_values)} values not determined statically"),
+                             listed + more))
+    conflicts = _conflicts(inp)
+    if conflicts:
+        blocks.append(Bullet(t("서로 다른 근거", "Conflicting evidence"), tuple(conflicts)))
     return SectionView("archinfer", tuple(blocks))
+
+
+def _conflicts(inp: Inputs) -> list[Cell]:
+    """Evidence that disagrees: several clouds, one provider pinned differently, one image in several versions."""
+    t = inp.t
+    cells: list[Cell] = []
+    clouds = sorted({c.cloud for c in inp.components})
+    if len(clouds) > 1:
+        firsts = [next(c.loc for c in inp.components if c.cloud == cloud) for cloud in clouds]
+        cells.append(Cell(t("여러 클라우드의 리소스: ", "resources of several clouds: ") + ", ".join(clouds), tuple(firsts)))
+    pins: dict[str, dict[str, Loc]] = {}
+    for p in inp.model.providers:
+        if p.version and p.name in PROVIDER_CLOUDS:
+            pins.setdefault(p.name, {}).setdefault(p.version, p.loc)
+    for name, versions in sorted(pins.items()):
+        if len(versions) > 1:
+            cells.append(Cell(t(f"provider {name} 버전 제약이 루트마다 다름: ", f"provider {name} pinned differently: ")
+                              + ", ".join(sorted(versions)), tuple(versions[v] for v in sorted(versions))[:4]))
+    # Versions differ between environments on purpose; within one environment (or among sets naming none) they conflict.
+    tags: dict[tuple[str, str], dict[str, Loc]] = {}
+    for w in inp.workloads:
+        env = set_environment(inp, w.set) or ""
+        for c in w.containers:
+            host, repository, tag = split_image(c.image)
+            tags.setdefault((env, repository.rsplit("/", 1)[-1]), {}).setdefault(tag or "(no tag)", c.loc)
+    for (env, image), versions in sorted(tags.items()):
+        if len(versions) > 1 and len(cells) < MAX_LISTED:
+            cells.append(Cell(t(f"이미지 {image}의 버전이 여러 개: ", f"image {image} in several versions: ") + ", ".join(sorted(versions)),
+                              tuple(versions[v] for v in sorted(versions))[:4]))
+    return cells

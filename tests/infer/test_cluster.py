@@ -175,3 +175,12 @@ def test_kustomize_components_nobody_enables_are_not_running(tree: Tree) -> None
     assert "Deployment `frontend`" in region(text, "7.2.1")
     assert "assistant" not in text
     assert not [d for d in analysis.diagnostics if d.severity.value == "error"]
+
+
+def test_conflicting_image_versions_and_unresolved_values_are_listed(tree: Tree) -> None:
+    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:{tag}\n"
+    root = tree({"manifests/web.yaml": deployment.format(tag="1.0"), "release/web.yaml": deployment.format(tag="2.0"),
+                 "main.tf": 'provider "azurerm" {\n  features {}\n}\nvariable "size" {}\nresource "azurerm_redis_cache" "c" {\n  sku_name = var.size\n}\n'})
+    coverage = region(render_document(analyze(root, "en").views, "en"), "archinfer")
+    assert "image web in several versions: 1.0, 2.0" in coverage
+    assert "1 values not determined statically" in coverage and "sku = var.size" in coverage
