@@ -115,12 +115,11 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path) ->
     dirs = sorted({posixpath.dirname(p) or "." for p in files})
     if not dirs:
         return [], []
-    used = kustomize.referenced_dirs(dirs, read_text)
     facts: list[Fact] = [Fact(KIND_KUSTOMIZATION, Loc(p, 1), None) for p in files]
     diagnostics: list[Diagnostic] = []
-    for overlay in dirs:
-        if overlay in used or _is_component(files, overlay, read_text):
-            continue  # a base, or a component some overlay may enable: never built on its own
+    for overlay in _top_level(dirs, read_text, kustomize.referenced_dirs):
+        if _is_component(files, overlay, read_text):
+            continue  # a component only means something inside an overlay that enables it
         result = kustomize.build(overlay, read_text)
         diagnostics.extend(result.diagnostics)
         objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
@@ -173,6 +172,21 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tupl
             facts.append(Fact(KIND_RENDER, Loc(path, chart.line),
                               HelmRender(name, chart.dir, result.variant, result.method, result.objects, result.files)))
     return facts, diagnostics
+
+
+def _top_level(dirs: list[str], read_text: Callable[[str], str], referenced: Callable[..., set[str]]) -> list[str]:
+    """Overlays to build: those no other kustomization uses, plus any caught in a cycle (the build reports it)."""
+    uses = {d: referenced([d], read_text) - {d} for d in dirs}
+    used = set().union(*uses.values()) if uses else set()
+    top = [d for d in dirs if d not in used]
+    reached, stack = set(top), list(top)
+    while stack:
+        for child in uses.get(stack.pop(), set()):
+            if child not in reached:
+                reached.add(child)
+                stack.append(child)
+    # A folder nothing outside a cycle reaches would otherwise never be built, and its problems never said.
+    return top + [d for d in dirs if d not in reached]
 
 
 def _is_component(files: list[str], folder: str, read_text: Callable[[str], str]) -> bool:
