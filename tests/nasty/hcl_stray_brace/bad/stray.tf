@@ -1,0 +1,7 @@
+variable "region" {
+  default = "koreacentral"
+}
+}
+output "region" {
+  value = var.region
+}

@@ -1,0 +1,2 @@
+db_password = "hunter2-tfvars"
+db_user = = "admin"
