@@ -96,6 +96,8 @@ def reader(root: Path, limits: Limits) -> Callable[[str], str]:
             if parent.is_symlink():
                 raise OSError(f"{rel}: symbolic link not followed")
         info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block the read forever
+            raise OSError(f"{rel}: not a regular file")
         if info.st_size > limits.max_file_bytes:
             raise OSError(f"{rel}: larger than {limits.max_file_bytes} bytes")
         return decode(path.read_bytes())

@@ -73,12 +73,15 @@ def _raise(message: str, line: int) -> Body:
 
 
 def _describe(exc: Exception) -> str:
+    """What went wrong, never quoting the input's text (the line may hold a secret): punctuation or a token type."""
     token = getattr(exc, "token", None)
     if token is not None:
-        shown = str(token).strip() or repr(str(token))
-        return f"unexpected {shown[:40]!r}"
+        text = str(token).strip()
+        if len(text) == 1 and not text.isalnum():
+            return f"unexpected {text!r}"
+        return f"unexpected {getattr(token, 'type', 'token')}"
     char = getattr(exc, "char", None)
-    if char is not None:
+    if isinstance(char, str) and len(char) == 1 and not char.isalnum():
         return f"unexpected character {char!r}"
     return "syntax error"
 

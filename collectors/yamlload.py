@@ -96,7 +96,7 @@ def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
             _index(node, (), lines, 0, set())
             try:
                 data = loader.construct_document(node)
-            except (ValueError, TypeError, OverflowError) as exc:
+            except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
                 # `!!int hunter2`: PyYAML's message quotes the value, which may be a secret; never pass it on.
                 raise YamlError(f"a value does not fit its YAML tag ({type(exc).__name__})", node.start_mark.line + 1) from None
             docs.append(YamlDoc(data, node.start_mark.line + 1, lines))
