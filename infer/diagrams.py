@@ -10,7 +10,7 @@ from .environments import env_of_deployment, environments, set_environment
 from .images import recognise
 from .inputs import Inputs
 from .kubernetes import Workload, _dig
-from .view import Diagram
+from .view import Diagram, mermaid_label
 
 MAX_WORKLOADS_PER_NAMESPACE = 12  # more than this collapse into one box, so large systems stay readable
 _EDGE = ("load_balancer", "cdn", "api_gateway", "firewall")
@@ -39,11 +39,6 @@ class _Ids:
         return self.ids.setdefault(key, f"n{len(self.ids) + 1}")
 
 
-def _label(text: str) -> str:
-    # Mermaid's own entity codes: no raw HTML (or marker-like text) from the repository reaches the document.
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
-
-
 def _diagram(inp: Inputs, env: str | None) -> str:
     comps = [c for c in inp.components if env is None or env_of_deployment(c.deployment, inp) == env]
     sets = [s for s in inp.k8s_sets if env is None or set_environment(inp, s.name) == env]
@@ -56,7 +51,7 @@ def _diagram(inp: Inputs, env: str | None) -> str:
     node = _Ids()
     lines = ["flowchart LR", '  users(("Users"))']
     for c in edge:
-        lines.append(f'  {node(c.address)}["{_label(c.product + " " + c.name)}"]')
+        lines.append(f'  {node(c.address)}["{mermaid_label(c.product + " " + c.name)}"]')
         lines.append(f"  users --> {node(c.address)}")
     entry = [node(c.address) for c in edge] or ["users"]
     inside = _cluster_lines(inp, node, clusters, sets, workloads)
@@ -65,7 +60,7 @@ def _diagram(inp: Inputs, env: str | None) -> str:
         for source in entry:
             lines.append(f"  {source} --> {target}")
     for c in stores:
-        lines.append(f'  {node(c.address)}[("{_label(c.product + " " + c.name)}")]')
+        lines.append(f'  {node(c.address)}[("{mermaid_label(c.product + " " + c.name)}")]')
         for w, _ in cluster.users_of(inp, [c.name]):
             if w in workloads:
                 lines.append(f"  {inside.box_of.get(w.set + '/' + w.name, node(w.set + '/' + w.name))} --> {node(c.address)}")
@@ -94,15 +89,15 @@ def _cluster_lines(inp: Inputs, node: _Ids, clusters: list[Component], sets: lis
     inside = _Inside()
     if not workloads:
         for c in clusters:
-            inside.lines.append(f'  {node(c.address)}["{_label(c.product + " " + c.name)}"]')
+            inside.lines.append(f'  {node(c.address)}["{mermaid_label(c.product + " " + c.name)}"]')
         return inside
     title = " / ".join(f"{c.product} {c.name}" for c in clusters) or "Kubernetes"
-    inside.lines.append(f'  subgraph k8s["{_label(title)}"]')
+    inside.lines.append(f'  subgraph k8s["{mermaid_label(title)}"]')
     by_namespace: dict[str, list[Workload]] = {}
     for w in workloads:
         by_namespace.setdefault(w.namespace or "default", []).append(w)
     for namespace, members in sorted(by_namespace.items()):
-        inside.lines.append(f'    subgraph {node("ns/" + namespace)}["namespace {_label(namespace)}"]')
+        inside.lines.append(f'    subgraph {node("ns/" + namespace)}["namespace {mermaid_label(namespace)}"]')
         if len(members) > MAX_WORKLOADS_PER_NAMESPACE:
             box = node("ns-all/" + namespace)
             inside.lines.append(f'      {box}["{len(members)} workloads"]')
@@ -112,12 +107,12 @@ def _cluster_lines(inp: Inputs, node: _Ids, clusters: list[Component], sets: lis
             for w in sorted(members, key=lambda x: x.name):
                 box = node(w.set + "/" + w.name)
                 inside.box_of[w.set + "/" + w.name] = box
-                inside.lines.append(f'      {box}["{_label(w.kind + " " + w.name)}"]')
+                inside.lines.append(f'      {box}["{mermaid_label(w.kind + " " + w.name)}"]')
         inside.lines.append("    end")
     for s in sets:
         for ing in s.of("Ingress"):
             ing_box = node(f"ing/{s.name}/{ing.name}")
-            inside.lines.append(f'    {ing_box}{{{{"{_label("Ingress " + ing.name)}"}}}}')
+            inside.lines.append(f'    {ing_box}{{{{"{mermaid_label("Ingress " + ing.name)}"}}}}')
             inside.entry_points.append(ing_box)
             for rule in _dig(ing.body, ("spec", "rules")) or []:
                 for path in _dig(rule, ("http", "paths")) or []:

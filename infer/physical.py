@@ -8,7 +8,7 @@ from . import cluster, diagrams, environments
 from .components import Component
 from .inputs import Inputs, evidence_of, truthy
 from .values import ResourceRef
-from .view import Bullet, Cell, Diagram, Note, SectionView, Table, merge_evidence, not_detected, show
+from .view import Bullet, Cell, Diagram, Note, SectionView, Table, merge_evidence, mermaid_label, not_detected, show
 from .catalog import CLOUD_NAMES, PROVIDER_CLOUDS
 
 
@@ -210,22 +210,22 @@ def topology_diagram(inp: Inputs, deployment: str) -> str:
     if edge_nodes:
         lines.append('  internet(("Internet"))')
     for net in networks:
-        lines.append(f'  subgraph {node_id(net)}["{_label(net.product + " " + net.name + _cidr(net, inp))}"]')
+        lines.append(f'  subgraph {node_id(net)}["{mermaid_label(net.product + " " + net.name + _cidr(net, inp))}"]')
         for sn in subnets:
             if not _same_network(sn, net):
                 continue
-            lines.append(f'    subgraph {node_id(sn)}["{_label(sn.name + _cidr(sn, inp))}"]')
+            lines.append(f'    subgraph {node_id(sn)}["{mermaid_label(sn.name + _cidr(sn, inp))}"]')
             members = by_subnet.get(sn.address, [])
             if len(members) > MAX_SUBNET_MEMBERS:  # many boxes say less than a count: keep large systems readable
                 lines.append(f'      {node_id(sn)}_all["{len(members)} resources (see the table)"]')
             for member in members if len(members) <= MAX_SUBNET_MEMBERS else []:
-                lines.append(f'      {node_id(member)}["{_label(member.product + " " + _short(member))}"]')
+                lines.append(f'      {node_id(member)}["{mermaid_label(member.product + " " + _short(member))}"]')
             lines.append("    end")
         lines.append("  end")
     paas = [c for c in comps if c.category in ("database", "cache", "messaging", "key_vault", "registry", "storage_account")
             and c.address not in placed]
     for c in paas:
-        lines.append(f'  {node_id(c)}[("{_label(c.product + " " + _short(c))}")]')
+        lines.append(f'  {node_id(c)}[("{mermaid_label(c.product + " " + _short(c))}")]')
     for c in comps:
         if c.category == "private_endpoint":
             target = c.ref("target")
@@ -246,7 +246,7 @@ def _egress_and_peering(comps: list[Component], node_id: Any, has_internet: bool
     if not has_internet and any(c.category in ("nat", "firewall") for c in comps):
         lines.append('  internet(("Internet"))')
     for nat in (c for c in comps if c.category == "nat"):
-        lines.append(f'  {node_id(nat)}[/"{_label(nat.product + " " + nat.name)}"/]')
+        lines.append(f'  {node_id(nat)}[/"{mermaid_label(nat.product + " " + nat.name)}"/]')
         lines.append(f"  {node_id(nat)} --> internet")
     for assoc in (c for c in comps if c.category == "nat_association"):
         subnet_ref, nat_ref = assoc.ref("subnet"), assoc.ref("nat")
@@ -285,12 +285,6 @@ def _cidr(component: Component, inp: Inputs) -> str:
 
 def _short(component: Component) -> str:
     return component.name if component.name != component.address else component.address.rsplit(".", 1)[-1]
-
-
-def _label(text: str) -> str:
-    """Text safe inside a quoted Mermaid label."""
-    # Mermaid's own entity codes: no raw HTML (or marker-like text) from the repository reaches the document.
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
 
 
 def security(inp: Inputs) -> SectionView:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
 from ..model import Loc
-from .terraform import EvalValue
 from .values import ResourceRef, Unknown
 
 
@@ -104,8 +103,7 @@ def merge_evidence(*groups: Iterable[Loc]) -> tuple[Loc, ...]:
     return tuple(seen)
 
 
-def cell(ev: EvalValue | None, lang: str, fmt: str = "{}") -> Cell | None:
-    """One evaluated attribute as a cell with its evidence; None when the attribute is not set."""
-    if ev is None:
-        return None
-    return Cell(fmt.format(show(ev.value, lang)), ev.evidence(), is_unresolved(ev.value))
+def mermaid_label(text: str) -> str:
+    """Text safe inside a quoted Mermaid label."""
+    # Mermaid's own entity codes: no raw HTML (or marker-like text) from the repository reaches the document.
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
