@@ -104,8 +104,15 @@ def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: b
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
     configured_output = str(path / config.output) if config.output else None
+    _check_output(output if output is not None else configured_output)
     return Settings(output if output is not None else configured_output, lang.value if lang else (config.lang or "ko"),
                     strict or config.strict, config.ignore, config.templates)
+
+
+def _check_output(output: Optional[str]) -> None:
+    """Refuse an output path that is a folder before spending a scan on it."""
+    if output not in (None, "-") and Path(output).is_dir():
+        raise UsageError(f"{output}: is a directory, not a document (give a file path with -o)")
 
 
 def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool, quiet: bool,
@@ -134,7 +141,10 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
     new_state = state.dumps(analysis.state)
     old_state = _read_state(target)
     changes = state.compare(state.loads(old_state), analysis.state) if old_state is not None else ()
-    existing = document.read(target) if target is not None else None
+    try:
+        existing = document.read(target) if target is not None else None
+    except document.UnreadableDocument as exc:
+        raise DocumentError(str(exc)) from None
     if existing is None:
         return Outcome(render_document(analysis.views, language, settings.templates), None, False, (), warnings, new_state,
                        old_state, changes, withheld)
@@ -257,6 +267,7 @@ def _scan_json(path: Path, output: Optional[str], lang: Optional[Lang], quiet: b
     from .scan import Limits, analyze
 
     settings = _settings(path, None, lang, strict)
+    _check_output(output)
     label = path.resolve().name or "."
     analysis = analyze(path, settings.lang, Limits(ignore=settings.ignore), cluster=options, label=label)
     for diagnostic in analysis.diagnostics:

@@ -33,7 +33,8 @@ def load(folder: Path) -> Config:
         return _parse(_read(dedicated), str(dedicated), folder)
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
-        table = _read(pyproject).get("tool", {}).get("archinfer")
+        tool = _read(pyproject).get("tool", {})
+        table = tool.get("archinfer") if isinstance(tool, dict) else None
         if isinstance(table, dict):
             return _parse(table, f"{pyproject} [tool.archinfer]", folder)
     return Config()

@@ -10,6 +10,10 @@ from pathlib import Path
 BOM = "\ufeff"
 
 
+class UnreadableDocument(Exception):
+    """The path given for the document holds something archinfer must not overwrite or cannot read as text."""
+
+
 @dataclass(frozen=True)
 class Existing:
     text: str
@@ -17,12 +21,25 @@ class Existing:
 
 
 def read(path: Path) -> Existing | None:
-    """The current document, or None when there is none yet."""
+    """The current document, or None when there is none yet; UnreadableDocument when it is not a UTF-8 text file."""
+    if path.is_dir():
+        raise UnreadableDocument(f"{path}: is a directory, not a document (give a file path with -o)")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
-    text = data.decode("utf-8")
+    except OSError as exc:
+        raise UnreadableDocument(f"{path}: cannot read the document: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Refreshing would mean rewriting bytes we cannot read: a person's text could be lost.
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableDocument(f"{path}:{line}: the document is not UTF-8 text ({exc.reason}); "
+                                 "nothing was written") from None
+    if "\x00" in text:
+        raise UnreadableDocument(f"{path}:{text[: text.index(chr(0))].count(chr(10)) + 1}: the document holds NUL bytes "
+                                 "(a binary file?); nothing was written")
     if text.startswith(BOM):
         return Existing(text[1:], True)
     return Existing(text, False)

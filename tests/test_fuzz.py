@@ -1046,8 +1046,6 @@ def test_a_file_as_path_is_a_usage_error(tmp_path: Path) -> None:
     assert "not a directory" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `scan -o DIR` crashes with IsADirectoryError from document.read "
-                                       "(archinfer/document.py:read, path.read_bytes) instead of a clear error")
 @pytest.mark.parametrize("command", [["scan"], ["check"], ["scan", "--format", "json"]])
 def test_document_path_that_is_a_directory_is_a_clear_error(command: list[str], tmp_path: Path) -> None:
     root = tmp_path / "repo"
@@ -1058,8 +1056,6 @@ def test_document_path_that_is_a_directory_is_a_clear_error(command: list[str], 
     assert "archinfer: error:" in result.stderr and "somedir" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an existing ARCHITECTURE.md that is not UTF-8 crashes scan and check "
-                                       "with UnicodeDecodeError (archinfer/document.py:read, data.decode)")
 @pytest.mark.parametrize("command", ["scan", "check"])
 @pytest.mark.parametrize("content", [
     pytest.param(bytes(range(256)) * 8 + b"\x00\xff\xfe garbage", id="binary"),
@@ -1075,8 +1071,6 @@ def test_existing_document_that_is_not_utf8_is_a_clear_error(command: str, conte
     assert (root / "ARCHITECTURE.md").read_bytes() == content, "the document must be left untouched"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pyproject.toml whose `tool` is not a table crashes with AttributeError "
-                                       "(archinfer/config.py:load, `_read(pyproject).get('tool', {}).get`)")
 def test_pyproject_with_a_non_table_tool_key_is_a_clear_error(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     build_case(root, "hcl_unclosed")
