@@ -121,7 +121,7 @@ def _command(args: str) -> str:
     if args.startswith("["):
         try:
             parsed = json.loads(args)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: an array nested thousands deep
             return args  # not JSON: Docker runs it in shell form too
         if isinstance(parsed, list):
             return " ".join(str(a) for a in parsed)

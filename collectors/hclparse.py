@@ -86,6 +86,8 @@ def _describe(exc: Exception) -> str:
     return "syntax error"
 
 
+MAX_NUMBER_DIGITS = 4000  # below Python's int/str conversion limit (4300)
+
 _BINARY_OPS = {"==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "&&", "||"}
 
 
@@ -155,7 +157,10 @@ class _Converter:
         return self.expr(trees[0])  # parenthesised or plain: one inner node either way
 
     def x_int_lit(self, node: Any) -> Expr:
-        return Literal(int(str(node.children[0])), self._line(node), self._text(node))
+        digits = str(node.children[0])
+        if len(digits) > MAX_NUMBER_DIGITS:  # int() refuses these (CVE-2020-10735 limit); no real value is this long
+            raise HclSyntaxError(f"number literal of {len(digits)} digits is too long", self._line(node))
+        return Literal(int(digits), self._line(node), self._text(node))
 
     def x_float_lit(self, node: Any) -> Expr:
         return Literal(float(str(node.children[0])), self._line(node), self._text(node))

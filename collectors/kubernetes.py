@@ -47,14 +47,22 @@ def objects_from(path: str, docs: list[YamlDoc], source: str = "manifest") -> li
         if not is_object(doc.data):
             continue
         if doc.data["kind"].endswith("List") and isinstance(doc.data.get("items"), list):
+            per_item = _item_lines(doc.lines)  # one pass: filtering all lines per item is quadratic
             for i, item in enumerate(doc.data["items"]):
                 if is_object(item):
-                    prefix = ("items", i)
-                    lines = {k[2:]: v for k, v in doc.lines.items() if k[:2] == prefix}
-                    out.append(_object(item, Loc(path, doc.line_of("items", i)), lines, source))
+                    out.append(_object(item, Loc(path, doc.line_of("items", i)), per_item.get(i, {}), source))
             continue
         out.append(_object(doc.data, Loc(path, doc.line), doc.lines, source))
     return out
+
+
+def _item_lines(lines: dict[tuple[str | int, ...], int]) -> dict[int, dict[tuple[str | int, ...], int]]:
+    """The lines of a List's `items`, grouped by item index, keyed relative to the item."""
+    grouped: dict[int, dict[tuple[str | int, ...], int]] = {}
+    for key, line in lines.items():
+        if len(key) >= 2 and key[0] == "items" and isinstance(key[1], int):
+            grouped.setdefault(key[1], {})[key[2:]] = line
+    return grouped
 
 
 def _object(data: dict[str, Any], origin: Loc, lines: dict[tuple[str | int, ...], int], source: str) -> K8sObject:

@@ -34,6 +34,8 @@ def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
         assignments = _from_json(text) if path.endswith(".json") else parse_hcl(text).attributes
     except HclSyntaxError as exc:
         return [], [Diagnostic(Loc(path, exc.line), Severity.ERROR, f"cannot parse HCL: {exc.message}")]
+    except RecursionError:
+        return [], [Diagnostic(Loc(path, 1), Severity.ERROR, "cannot parse JSON: nested too deeply")]
     except ValueError as exc:
         line = getattr(exc, "lineno", 0)
         return [], [Diagnostic(Loc(path, line), Severity.ERROR, f"cannot parse JSON: {exc}")]

@@ -43,6 +43,8 @@ class FunctionError(Exception):
 _RANGE_LIMIT = 1024
 # setproduct can explode combinatorially; past this many tuples the result is left unresolved.
 _PRODUCT_LIMIT = 10_000
+# Strings longer than this are left unresolved: padding widths and indents can ask for gigabytes.
+STRING_LIMIT = 1_000_000
 # Decimal exponents beyond this would build gigantic Python ints; Terraform's numbers do not go there.
 _EXPONENT_LIMIT = 4096
 
@@ -415,6 +417,8 @@ def _indent(spaces: Value, text: Value) -> str:
     count = _to_int(spaces, "spaces")
     if count < 0:
         raise FunctionError("spaces must not be negative")
+    if count * _to_string(text).count("\n") > STRING_LIMIT:
+        raise FunctionError(f"the result would be longer than {STRING_LIMIT} characters")
     return _to_string(text).replace("\n", "\n" + " " * count)
 
 
@@ -687,6 +691,8 @@ def _format(spec: Value, *args: Value) -> str | Unknown:
             )
         width = int(match["width"]) if match["width"] else None
         precision = int(match["precision"] or 0) if match["precision"] is not None else None
+        if max(width or 0, precision or 0) > STRING_LIMIT:
+            raise FunctionError(f"width or precision over {STRING_LIMIT} in {template[percent : end + 1]!r}")
         try:
             out.append(_format_value(verb, args[next_arg], match["flags"], width, precision))
         except FunctionError as exc:
@@ -2063,8 +2069,11 @@ def call_function(name: str, args: list[Any]) -> Any:
     if name not in _TOP_LEVEL_UNKNOWN_OK and name not in _NOT_STATIC and any(_is_unknown(a) for a in args):
         return _unresolved(f"{name}() depends on an unresolved value")
     try:
-        return function(*args)
+        result = function(*args)
     except FunctionError as exc:
         raise FunctionError(f"{name}(): {exc}") from None
     except Exception as exc:  # any Python failure is a bad argument to the caller
         raise FunctionError(f"{name}(): {type(exc).__name__}: {exc}") from None
+    if isinstance(result, str) and len(result) > STRING_LIMIT:
+        return _unresolved(f"{name}() result longer than {STRING_LIMIT} characters")
+    return result
