@@ -51,7 +51,21 @@ def to_json(analysis: Analysis, root_label: str) -> Json:
 
 def dumps(data: Json) -> str:
     """The data as UTF-8-friendly, indented JSON text ending in a newline; NaN/Infinity are refused (not JSON)."""
-    return redact(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)) + "\n"
+    return redact(json.dumps(_printable(data), ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)) + "\n"
+
+
+def _printable(data: Any) -> Any:
+    """`data` with integers too long to print (Terraform arithmetic on huge literals) as a note instead."""
+    if isinstance(data, dict):
+        return {k: _printable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_printable(v) for v in data]
+    if isinstance(data, int) and not isinstance(data, bool) and data.bit_length() > 4000 * 3:
+        try:
+            str(data)
+        except ValueError:
+            return "(number too large)"
+    return data
 
 
 # ---------------------------------------------------------------------------------------------

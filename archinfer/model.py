@@ -19,7 +19,7 @@ class Loc:
 
 
 class Severity(str, Enum):
-    """How bad a diagnostic is: warnings fail the run only with --strict; errors always do."""
+    """How bad a diagnostic is: INFO is never printed; WARNING and ERROR are, and fail the run with --strict."""
 
     INFO = "info"
     WARNING = "warning"
@@ -64,3 +64,17 @@ class CollectResult:
     facts: tuple[Fact, ...]
     files: tuple[FileReport, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+
+def internal_error(what: str, exc: BaseException) -> str:
+    """A diagnostic message for a bug of ours: where it happened, never the exception's text (it may quote a secret)."""
+    import traceback
+
+    where = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        folder, _, name = frame.filename.replace("\\", "/").rpartition("/")
+        package = folder.rpartition("/")[2]
+        if package in ("archinfer", "collectors", "infer"):  # our packages (collectors/infer ship inside archinfer)
+            where = f" at {package}/{name}:{frame.lineno} in {frame.name}"
+            break
+    return f"internal error in {what}: {type(exc).__name__}{where}; the rest of the scan went on (please report this)"

@@ -9,7 +9,7 @@ from typing import Any
 WITHHELD = "«withheld»"
 # Names that say a value is a credential: such values are never evaluated for output or shown.
 CREDENTIAL_NAME = re.compile(
-    r"(?i)pass(word|wd)?|secret|token|credential|private_?key|access_?key|api_?key|conn(ection)?_?str|(^|_)sas(_|$)")
+    r"(?i)pass(word|wd)|(^|[^a-z])pass([^a-z]|$)|secret|token|credential|private_?key|access_?key|api_?key|conn(ection)?_?str|(^|_)sas(_|$)")
 # Detectors of credential formats only: entropy detectors would also hide image digests and resource ids.
 _PLUGINS = (
     ("aws", "AWSKeyDetector"), ("azure_storage_key", "AzureStorageKeyDetector"), ("basic_auth", "BasicAuthDetector"),
@@ -45,3 +45,18 @@ def redact(text: str) -> str:
             if secret and secret != WITHHELD and len(secret) >= 4:
                 text = text.replace(secret, WITHHELD)
     return text
+
+
+def credential_spans(text: str) -> list[tuple[int, str]]:
+    """(offset, kind) of every credential-looking value in `text`: connection-string keys and detector hits."""
+    spans = [(m.start(2), f"connection string {m.group(1)}=") for m in _KEYED.finditer(text)]
+    for detector in _detectors():
+        kind = str(getattr(detector, "secret_type", type(detector).__name__))
+        for secret in set(detector.analyze_string(text)):
+            if not secret or secret == WITHHELD or len(secret) < 4:
+                continue
+            start = text.find(secret)
+            while start >= 0:
+                spans.append((start, kind))
+                start = text.find(secret, start + len(secret))
+    return sorted(spans)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .collectors.registry import Collector, collectors
-from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity
+from .collectors.secrets import KIND_WITHHELD
+from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity, internal_error
 
 if TYPE_CHECKING:
     from .infer.inputs import Inputs
@@ -122,10 +123,14 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path) ->
     for overlay in _top_level(dirs, read_text, kustomize.referenced_dirs):
         if _is_component(files, overlay, read_text):
             continue  # a component only means something inside an overlay that enables it
-        result = kustomize.build(overlay, read_text)
-        diagnostics.extend(result.diagnostics)
-        objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
         kustomization = next(p for p in paths if (posixpath.dirname(p) or ".") == overlay and kustomize.is_kustomization(p))
+        try:
+            result = kustomize.build(overlay, read_text)
+            objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
+        except Exception as exc:  # one overlay must not end the scan of the others
+            diagnostics.append(Diagnostic(Loc(kustomization), Severity.ERROR, internal_error(f"kustomize build of {overlay}", exc)))
+            continue
+        diagnostics.extend(result.diagnostics)
         facts.append(Fact(KIND_BUILD, Loc(kustomization, 1), KustomizeBuild(overlay, objects, result.files)))
     return facts, diagnostics
 
@@ -161,14 +166,23 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tupl
         except (OSError, UnicodeDecodeError) as exc:
             diagnostics.append(Diagnostic(Loc(path), Severity.WARNING, f"cannot read chart: {exc}"))
             continue
-        chart, chart_diags = helm.chart_from(path, text, values_text, paths)
+        try:
+            chart, chart_diags = helm.chart_from(path, text, values_text, paths)
+        except Exception as exc:  # one chart must not end the scan of the others
+            diagnostics.append(Diagnostic(Loc(path), Severity.ERROR, internal_error(f"reading chart {chart_dir}", exc)))
+            continue
         diagnostics.extend(chart_diags)
         if chart is None:
             continue
         facts.append(Fact(helm.KIND_CHART, Loc(path, chart.line), chart))
         variants: list[list[str]] = [[]] + [[v] for v in chart.values_files if posixpath.basename(v) != "values.yaml"]
         for extra in variants:
-            result = helm.render(chart, tuple(extra), read_text, root)
+            try:
+                result = helm.render(chart, tuple(extra), read_text, root)
+            except Exception as exc:
+                label = " ".join([chart.dir, *extra])
+                diagnostics.append(Diagnostic(Loc(path, chart.line), Severity.ERROR, internal_error(f"rendering {label}", exc)))
+                continue
             diagnostics.extend(result.diagnostics)
             name = chart.dir if not extra else f"{chart.dir} ({posixpath.basename(extra[0])})"
             facts.append(Fact(KIND_RENDER, Loc(path, chart.line),
@@ -245,15 +259,27 @@ def _collect_file(root: Path, rel: str, collector: Collector,
         line = data[: exc.start].count(b"\n") + 1
         return (FileReport(rel, collector.NAME, "skipped", "not UTF-8 text"), [],
                 [Diagnostic(Loc(rel, line), Severity.WARNING, f"not UTF-8 text ({exc.reason}); file skipped")])
+    withheld = _withheld(rel, text)
     try:
         file_facts, file_diags = collector.collect(rel, text)
     except Exception as exc:  # a collector bug must not end the scan; say where it happened
-        return (FileReport(rel, collector.NAME, "error", str(exc)), [],
-                [Diagnostic(loc, Severity.ERROR, f"internal error in {collector.NAME} collector: {exc!r}")])
+        return (FileReport(rel, collector.NAME, "error", type(exc).__name__), withheld,
+                [Diagnostic(loc, Severity.ERROR, internal_error(f"the {collector.NAME} collector", exc))])
     failed = any(d.severity is Severity.ERROR for d in file_diags) and not file_facts
     # A YAML file that is neither manifest nor pipeline was read but says nothing about infrastructure.
     status = "error" if failed else "parsed" if file_facts or file_diags or collector.NAME != "yaml" else "ignored"
-    return FileReport(rel, collector.NAME, status), file_facts, file_diags
+    known = {f.loc for f in file_facts if f.kind == KIND_WITHHELD}
+    return FileReport(rel, collector.NAME, status), file_facts + [f for f in withheld if f.loc not in known], file_diags
+
+
+def _withheld(rel: str, text: str) -> list[Fact]:
+    """Where the file holds secrets (even a file its collector cannot read), for the redaction report."""
+    from .collectors.secrets import sweep
+
+    try:
+        return sweep(rel, text)
+    except Exception:  # the report is best effort; the output's own redaction pass still runs
+        return []
 
 
 @dataclass(frozen=True)
@@ -279,10 +305,9 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
             label: str | None = None) -> Analysis:
     """Collect, evaluate and infer: the whole read-only half of a scan; `label` names a root at `root` itself."""
     from .infer.components import components
-    from .infer.coverage import coverage
     from .infer.inputs import Inputs
     from .infer.kubernetes import k8s_sets, workloads
-    from .infer.sections import build_views
+    from .infer.sections import build_document
     from .infer.state import architecture_state
     from .infer.terraform import evaluate
 
@@ -295,6 +320,6 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
                     tuple(f for f in collected.facts if f.kind == "ci.pipeline"),
                     tuple(f for f in collected.facts if f.kind == "docker.image"),
                     tuple(f for f in collected.facts if f.kind == "helm.chart"))
-    views = {"archinfer": coverage(inputs, collected), **build_views(inputs)}
-    diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics)))
-    return Analysis(collected, views, diagnostics, architecture_state(inputs), inputs)
+    built = build_document(inputs, collected)  # a view that fails becomes a note and an error, not a crash
+    diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics) | set(built.diagnostics)))
+    return Analysis(collected, built.views, diagnostics, architecture_state(inputs), inputs)

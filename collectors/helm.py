@@ -39,6 +39,9 @@ DATA_STORES = frozenset({
 # Helm's status words for a declared dependency it could not use (`helm dependency list`).
 _MISSING_STATUSES = frozenset({"missing", "corrupt", "misnamed"})
 _VALUES_NAME = re.compile(r"^values(?P<env>.*)\.ya?ml$")
+# Python refuses str() of an int over 4300 digits; Helm reads YAML numbers as 64-bit values anyway, so an int this
+# large (a hex literal in values.yaml, say) means nothing to render and is treated as unknown.
+_MAX_INT_BITS = 4000
 
 ValuePath = tuple[str | int, ...]
 ReadText = Callable[[str], str]
@@ -108,17 +111,17 @@ def chart_from(path: str, text: str, values_text: str | None = None,
     if not isinstance(name, str) or not name.strip():
         return None, [Diagnostic(Loc(path, doc.line_of("name")), Severity.ERROR, "Chart.yaml has no name")]
     diagnostics: list[Diagnostic] = []
-    version = doc.data.get("version")
-    if version is None:
+    if doc.data.get("version") is None:
         diagnostics.append(Diagnostic(Loc(path, doc.line), Severity.WARNING, "Chart.yaml has no version"))
-    app_version = doc.data.get("appVersion")
+    version = _string_field(doc.data.get("version"), "version", Loc(path, doc.line_of("version")), diagnostics)
+    app_version = _string_field(doc.data.get("appVersion"), "appVersion", Loc(path, doc.line_of("appVersion")),
+                                diagnostics)
     chart_dir = _dir_of(path)
     values = _values_for_conditions(_join(chart_dir, "values.yaml"), values_text, diagnostics)
     paths = tuple(all_paths) if all_paths is not None else None
     dependencies = tuple(_dependencies(path, doc, values, paths, diagnostics))
     values_files = values_files_in(chart_dir, paths) if paths is not None else ()
-    chart = HelmChart(chart_dir, name.strip(), "" if version is None else _text(version),
-                      None if app_version is None else _text(app_version), dependencies, values_files,
+    chart = HelmChart(chart_dir, name.strip(), version or "", app_version, dependencies, values_files,
                       doc.line_of("name"))
     return chart, diagnostics
 
@@ -147,22 +150,65 @@ def _dependencies(path: str, doc: YamlDoc, values: dict[str, Any] | None, paths:
         diagnostics.append(Diagnostic(Loc(path, doc.line_of("dependencies")), Severity.WARNING,
                                       "dependencies is not a list: ignored"))
         return []
-    chart_dir = _dir_of(path)
     out: list[HelmDependency] = []
     for i, entry in enumerate(entries):
         line = doc.line_of("dependencies", i)
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
             diagnostics.append(Diagnostic(Loc(path, line), Severity.WARNING, "dependency without a name: ignored"))
             continue
-        name = entry["name"]
-        condition = _optional_text(entry.get("condition"))
-        tags = tuple(str(t) for t in entry.get("tags") or () if isinstance(t, (str, int)))
-        enabled = _enabled(condition, tags, values) if values is not None else (
-            True if not condition and not tags else None)
-        out.append(HelmDependency(name, _text(entry.get("version", "")), _text(entry.get("repository", "")),
-                                  condition, _optional_text(entry.get("alias")), enabled,
-                                  paths is not None and _vendored_in(chart_dir, name, paths), line, tags))
+        out.append(_dependency(path, doc, (i, entry), values, paths, diagnostics))
     return out
+
+
+def _dependency(path: str, doc: YamlDoc, numbered: tuple[int, dict[str, Any]], values: dict[str, Any] | None,
+                paths: tuple[str, ...] | None, diagnostics: list[Diagnostic]) -> HelmDependency:
+    """One named entry (its index, itself) of `dependencies`; a field of the wrong type is reported and left out."""
+    i, entry = numbered
+    name: str = entry["name"]
+
+    def text(key: str) -> str | None:
+        where = Loc(path, doc.line_of("dependencies", i, key))
+        return _string_field(entry.get(key), f"dependency {name}: {key}", where, diagnostics)
+
+    condition = (text("condition") or "").strip() or None
+    alias = (text("alias") or "").strip() or None
+    tags = _tags(entry.get("tags"), f"dependency {name}: tags", Loc(path, doc.line_of("dependencies", i, "tags")),
+                 diagnostics)
+    enabled = _enabled(condition, tags, values) if values is not None else (
+        True if not condition and not tags else None)
+    vendored = paths is not None and _vendored_in(_dir_of(path), name, paths)
+    return HelmDependency(name, text("version") or "", text("repository") or "", condition, alias, enabled,
+                          vendored, doc.line_of("dependencies", i), tags)
+
+
+def _string_field(value: Any, what: str, where: Loc, diagnostics: list[Diagnostic]) -> str | None:
+    """A Chart.yaml field Helm reads as a string; None when absent or ill-typed (then reported).
+
+    Helm's YAML reader turns any scalar into the string a string field wants (`version: 1.0`), so numbers and
+    booleans are read as text; a list or a map is not a string at all.
+    """
+    if value is None:
+        return None
+    text = _go_text(value) if isinstance(value, (str, int, float)) else None
+    if text is None:
+        problem = "an integer too large to read" if isinstance(value, int) else "not a string"
+        diagnostics.append(Diagnostic(where, Severity.WARNING, f"{what} is {problem}: ignored"))
+    return text
+
+
+def _tags(value: Any, what: str, where: Loc, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+    """A dependency's `tags`: a list of strings; anything else in it is reported and left out."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        diagnostics.append(Diagnostic(where, Severity.WARNING, f"{what} is not a list: ignored"))
+        return ()
+    tags: list[str] = []
+    for item in value:
+        tag = _string_field(item, f"{what} entry", where, diagnostics) if item is not None else None
+        if tag:
+            tags.append(tag)
+    return tuple(tags)
 
 
 def _values_for_conditions(path: str, text: str | None, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
@@ -211,6 +257,9 @@ def _enabled(condition: str | None, tags: Sequence[str], values: Mapping[str, An
 
 @dataclass(frozen=True)
 class _ValuesFile:
+    """One values file as read. `data` holds no cycle (checked on reading), so that the walkers over values
+    (_merge_maps, _coalesce, _without_nulls, _value_lines, _copy, _strings, _tpl_value) all end."""
+
     path: str
     data: dict[str, Any]
     lines: dict[ValuePath, int] = field(compare=False, repr=False)
@@ -228,7 +277,38 @@ def _parse_values(path: str, text: str) -> tuple[_ValuesFile | None, list[Diagno
     if not isinstance(data, dict):
         return None, [Diagnostic(Loc(path, doc.line if doc else 1), Severity.WARNING,
                                  "values file is not a mapping: ignored")]
+    if _holds_itself(data):
+        # Helm refuses such a file too ("anchor value contains itself"); taking it would leave every walker over
+        # the values (merge, copy, tpl, the key lines) looping or recursing without end.
+        return None, [Diagnostic(Loc(path, doc.line if doc else 1), Severity.WARNING,
+                                 "values file has an alias inside its own anchor (a value that contains itself): "
+                                 "ignored")]
     return _ValuesFile(path, data, dict(doc.lines) if doc else {}), []
+
+
+def _holds_itself(data: Any) -> bool:
+    """Whether a map or list contains itself through YAML aliases (`a: &a [*a]`); shared, acyclic aliases are fine.
+
+    Iterative depth-first walk: a container met again while it is still on the current path closes a cycle; one
+    already walked completely is not walked again, so that shared aliases cost nothing more.
+    """
+    on_path: set[int] = set()
+    done: set[int] = set()
+    todo: list[tuple[Any, bool]] = [(data, False)]
+    while todo:
+        node, leaving = todo.pop()
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
+            continue
+        if not isinstance(node, (dict, list)) or id(node) in done:
+            continue
+        if id(node) in on_path:
+            return True
+        on_path.add(id(node))
+        todo.append((node, True))
+        todo.extend((child, False) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _merge_maps(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
@@ -326,6 +406,9 @@ def render(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, r
             reasons = [f"Helm reports dependency {', '.join(missing)} missing"]
         else:
             reasons = [_scrub(sdk, variant.values)]
+            problem = _template_problem(chart, chart_file, sdk, variant.values, root)
+            if problem is not None:
+                variant = replace(variant, diagnostics=variant.diagnostics + (problem,))
     return _static_result(chart, chart_file, label, variant, deps, reasons, read_text, root)
 
 
@@ -368,7 +451,7 @@ def _vendored_names(root: Path, chart_dir: str, read_text: ReadText) -> set[str]
     """Names of the subcharts under charts/: a folder's Chart.yaml name (Helm matches by it) or an archive's prefix."""
     folder = root / chart_dir / "charts"
     names: set[str] = set()
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():  # a link may lead anywhere (/etc): never listed
         return names
     for entry in sorted(folder.iterdir()):
         if entry.is_file() and entry.name.endswith(".tgz"):
@@ -534,16 +617,49 @@ def _sdk_result(chart: HelmChart, chart_file: str, label: str, variant: _Variant
 def _origin_of(chart: HelmChart, chart_file: str, rel: str, read_text: ReadText,
                root: Path) -> tuple[Loc, str | None]:
     """The template file a rendered manifest came from, or the Chart.yaml line of the archived subchart it is in."""
+    loc = _template_loc(chart, chart_file, rel, 1, root)
+    if loc.path == chart_file:
+        return loc, None
+    try:
+        return loc, read_text(loc.path)
+    except (OSError, UnicodeDecodeError):
+        return loc, None
+
+
+def _template_loc(chart: HelmChart, chart_file: str, rel: str, line: int, root: Path) -> Loc:
+    """Where a chart-relative template path is in the tree: the file itself, or the Chart.yaml line of the archived
+    subchart (charts/NAME-1.0.tgz) that holds it."""
     path = _join(chart.dir, rel)
-    if (root / path).is_file():
-        try:
-            return Loc(path, 1), read_text(path)
-        except (OSError, UnicodeDecodeError):
-            return Loc(path, 1), None
+    if ".." not in rel.split("/") and (root / path).is_file():
+        return Loc(path, line)
     parts = rel.split("/")
     sub = parts[1] if len(parts) > 2 and parts[0] == "charts" else None
     dep = next((d for d in chart.dependencies if sub in (d.name, d.alias)), None)
-    return Loc(chart_file, dep.line if dep else chart.line), None
+    return Loc(chart_file, dep.line if dep else chart.line)
+
+
+# Helm's words for a template it cannot parse: `parse error at (<chart name>/templates/x.yaml:LINE): DETAIL`.
+_PARSE_ERROR = re.compile(r"parse error at \((?P<name>[^()\s:]+/[^()\s:]+):(?P<line>\d+)\): (?P<detail>[^\n]*)")
+
+
+def _template_problem(chart: HelmChart, chart_file: str, error: str, values: Mapping[str, Any],
+                      root: Path) -> Diagnostic | None:
+    """A warning on the template Helm could not parse, at its line, when Helm's error names one.
+
+    Helm names templates by chart name (`gosyntax/templates/deploy.yaml`), not by folder: the name is mapped to
+    the file under the scanned root. The detail is Go's parse message about the template's own text; a `tpl` or
+    `include` error (which may quote values) is not a parse error of the file and is left to the INFO note.
+    """
+    match = _PARSE_ERROR.search(error)
+    if match is None or "error calling" in error[: match.start()]:
+        return None
+    rel = match.group("name").split("/", 1)[1]
+    loc = _template_loc(chart, chart_file, rel, int(match.group("line")), root)
+    detail = _scrub(match.group("detail"), values)
+    detail = detail if len(detail) <= 120 else detail[:117] + "..."
+    what = rel if loc.path == chart_file else "this template"  # an archived subchart's: named, at its dependency
+    return Diagnostic(loc, Severity.WARNING, f"Helm cannot parse {what} ({detail}); the chart is read without Helm, "
+                                             "Go templates not evaluated")
 
 
 def _kind_line(template: str, kind: str, nth: int) -> int:
@@ -600,12 +716,36 @@ class _Root(dict[str, Any]):
     """The template's top-level `.`: a field it does not hold (.Capabilities, .Files...) is unknown, not empty."""
 
 
+# Bounds of the static evaluation. A value can `tpl` itself and a helper can include itself, several times per
+# action: without bounds the reading recurses past Python's stack or runs for ever; past them the value is unknown.
+# Helm allows 1000 nested includes, real charts use a handful.
+_MAX_TPL_DEPTH = 50  # tpl within tpl (include within include stops at 8, see _include)
+_MAX_EXPANSIONS = 10_000  # tpl and helper expansions in one render (real charts use a few dozen): ~1 s at worst
+_MAX_PARENS = 50  # ( ( ... ) ) within one action
+_MAX_NUMBER_DIGITS = 1000  # a longer number in an action is not parsed (int() refuses over 4300 digits)
+
+
+@dataclass
+class _Budget:
+    """Expansions left for one render: shared by every `_Env` derived from the first one."""
+
+    left: int = _MAX_EXPANSIONS
+
+    def spend(self) -> bool:
+        """Take one expansion; False once there is none left."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
 @dataclass(frozen=True)
 class _Env:
     root: _Root
     dot: Any
     defines: Mapping[str, str] = field(repr=False)
-    depth: int = 0  # helpers within helpers, bounded
+    depth: int = 0  # helpers within helpers and tpl within tpl, bounded
+    budget: _Budget = field(default_factory=_Budget, compare=False, repr=False)  # `replace` keeps the same one
 
 
 def _root_context(chart: HelmChart, values: dict[str, Any]) -> _Root:
@@ -680,7 +820,8 @@ def _parse(text: str) -> Pipeline | None:
     return pipeline if pipeline is not None and end == len(tokens) else None
 
 
-def _parse_pipeline(tokens: list[tuple[str, str]], i: int) -> tuple[Pipeline | None, int]:
+def _parse_pipeline(tokens: list[tuple[str, str]], i: int, depth: int = 0) -> tuple[Pipeline | None, int]:
+    """The pipeline starting at token i, up to a `)` or the end; None past the bounds of nesting or of numbers."""
     pipeline: Pipeline = []
     command: Command = []
     while i < len(tokens):
@@ -695,12 +836,16 @@ def _parse_pipeline(tokens: list[tuple[str, str]], i: int) -> tuple[Pipeline | N
             i += 1
             continue
         if text == "(":
-            inner, i = _parse_pipeline(tokens, i + 1)
+            if depth >= _MAX_PARENS:
+                return None, i
+            inner, i = _parse_pipeline(tokens, i + 1, depth + 1)
             if inner is None or i >= len(tokens) or tokens[i][1] != ")":
                 return None, i
             command.append(("pipe", inner))
             i += 1
             continue
+        if kind == "number" and len(text) > _MAX_NUMBER_DIGITS:
+            return None, i
         command.append(_operand(kind, text))
         i += 1
     if not command:
@@ -792,8 +937,10 @@ def _go_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
-    if isinstance(value, (int, str)):
-        return str(value)
+    if isinstance(value, int):
+        return None if _too_large(value) else str(value)
+    if isinstance(value, str):
+        return value
     return None
 
 
@@ -812,7 +959,7 @@ def _call(name: str, args: list[Any], env: _Env) -> Any:
         return UNKNOWN
     try:
         return function(args)
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError):  # float() of a huge int
         return UNKNOWN
 
 
@@ -887,7 +1034,8 @@ def _text_of(value: Any) -> str:
 
 def _printf(args: list[Any]) -> str:
     texts = iter([_text_of(a) for a in args[1:]])
-    return re.sub(r"%[sdvq]", lambda m: next(texts), str(args[0]))
+    # Go prints a verb without an argument as %!v(MISSING); a bare next() would end the whole reading.
+    return re.sub(r"%[sdvq]", lambda m: next(texts, f"%!{m.group()[1]}(MISSING)"), str(args[0]))
 
 
 def _omit(args: list[Any]) -> dict[str, Any]:
@@ -964,6 +1112,8 @@ def _include(args: list[Any], env: _Env) -> Any:
     single = _single_action(body) if body is not None and env.depth < 8 else None
     if single is None:
         return UNKNOWN  # a helper with logic of its own: its output is not known without Helm
+    if not env.budget.spend():
+        return UNKNOWN
     return _evaluate(single, replace(env, dot=arg, depth=env.depth + 1))
 
 
@@ -1000,9 +1150,14 @@ def _fullname(values: Mapping[str, Any], chart_name: str) -> str:
 
 
 def _tpl(value: Any, env: _Env) -> Any:
+    """`tpl VALUE .`: the value rendered as a template; unknown past the nesting bound (a value that tpl's itself)."""
     if not isinstance(value, str):
         return UNKNOWN
-    return _interpolate(value, replace(env, dot=env.root)) if "{{" in value else value
+    if "{{" not in value:
+        return value
+    if env.depth >= _MAX_TPL_DEPTH or not env.budget.spend():
+        return UNKNOWN
+    return _interpolate(value, replace(env, dot=env.root, depth=env.depth + 1))
 
 
 def _tpl_value(value: Any, env: _Env) -> Any:
@@ -1274,7 +1429,7 @@ class _Skeleton:
         parent = top[1]
         assert isinstance(parent, dict)
         key = _scalar(match.group("key"))
-        key = str(key) if key is not None else match.group("key")
+        key = match.group("key") if key is None or _too_large(key) else str(key)
         path = top[2] + (key,)
         self.where[path] = line.no
         value_text = match.group("value") or ""
@@ -1362,7 +1517,14 @@ def _static_result(chart: HelmChart, chart_file: str, label: str, variant: _Vari
         name = posixpath.basename(template.path)
         if name.startswith("_") or not name.endswith((".yaml", ".yml")) or "/templates/tests/" in f"/{template.path}":
             continue
-        found, unsure = _template_objects(chart, template, env)
+        try:
+            found, unsure = _template_objects(chart, template, env)
+        except RecursionError:
+            # The bounds on tpl, include and parentheses keep real templates far from Python's stack limit; only
+            # a contrived mix of them (deep values rendered by tpl within tpl...) gets here.
+            diagnostics.append(Diagnostic(Loc(template.path), Severity.WARNING,
+                                          "template nested too deeply to read without Helm: skipped"))
+            continue
         objects.extend(found)
         undecided.extend(unsure)
     stores = [s for s in deps if s.enabled and s.dependency.name in DATA_STORES]
@@ -1386,11 +1548,18 @@ def _static_result(chart: HelmChart, chart_file: str, label: str, variant: _Vari
 
 def _read_templates(chart: HelmChart, read_text: ReadText, root: Path,
                     diagnostics: list[Diagnostic]) -> tuple[list[_StaticTemplate], list[str]]:
-    """Every file under templates/, never through a link (Helm would follow it; this reading does not)."""
-    top = root / chart.dir / "templates"
+    """Every file under templates/, never through a link (Helm would follow it; this reading does not).
+
+    Returns the templates and the links not followed, each named as itself (never what lies behind it): os.walk
+    follows its top folder, so `templates` that is a link (to /etc, say) is checked before the walk.
+    """
+    top_rel = _join(chart.dir, "templates")
+    link = _first_link(root, top_rel)
+    if link is not None:
+        return [], [link]
     out: list[_StaticTemplate] = []
     skipped: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(root / top_rel, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]):
             path = Path(dirpath) / name
@@ -1403,6 +1572,16 @@ def _read_templates(chart: HelmChart, read_text: ReadText, root: Path,
             except (OSError, UnicodeDecodeError) as exc:
                 diagnostics.append(Diagnostic(Loc(rel), Severity.WARNING, f"cannot read template: {_reason(exc)}"))
     return out, skipped
+
+
+def _first_link(root: Path, rel: str) -> str | None:
+    """The first part of a root-relative path (from the root down) that is a symbolic link, if any."""
+    parts = rel.split("/")
+    for end in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:end])
+        if prefix not in ("", ".") and (root / prefix).is_symlink():
+            return prefix
+    return None
 
 
 def _defines(text: str) -> dict[str, str]:
@@ -1558,8 +1737,9 @@ def _compose_image(image: Mapping[str, Any], values: Mapping[str, Any], chain: s
     digest, tag = image.get("digest"), image.get("tag")
     if isinstance(digest, str) and digest:
         return f"{name}@{digest}"
-    if tag not in (None, ""):
-        return f"{name}:{_go_text(tag)}"
+    tag_text = _go_text(tag)
+    if tag_text:  # a map, a list or an unprintable number is no tag
+        return f"{name}:{tag_text}"
     if app_version and (".Chart.AppVersion" in chain or '"chart" .Chart' in chain):
         return f"{name}:{app_version}"
     return name
@@ -1687,9 +1867,6 @@ def _reason(exc: OSError | UnicodeDecodeError) -> str:
     return exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc) or type(exc).__name__
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else _go_text(value) or str(value)
-
-
-def _optional_text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+def _too_large(value: Any) -> bool:
+    """Whether a number is an int too large to print (see _MAX_INT_BITS)."""
+    return isinstance(value, int) and value.bit_length() > _MAX_INT_BITS

@@ -6,7 +6,7 @@ from types import ModuleType
 from typing import Protocol
 
 from ..model import Diagnostic, Fact
-from . import dockerfile, jenkinsfile, terraform, tfvars, yaml_files
+from . import dockerfile, dotenv, jenkinsfile, terraform, tfvars, yaml_files
 
 
 class Collector(Protocol):
@@ -21,5 +21,5 @@ class Collector(Protocol):
 
 def collectors() -> dict[str, Collector]:
     """Collectors by name, in the order they are offered each file (first match wins)."""
-    modules: tuple[ModuleType, ...] = (terraform, tfvars, yaml_files, jenkinsfile, dockerfile)
+    modules: tuple[ModuleType, ...] = (terraform, tfvars, yaml_files, jenkinsfile, dockerfile, dotenv)
     return {m.NAME: m for m in modules}

@@ -51,9 +51,22 @@ def _loader_class() -> type:
     Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
     # Application tags (GitLab `!reference`, CloudFormation `!Ref`) keep their plain value.
     Loader.add_multi_constructor("!", _untagged)
+    # An integer written with more digits than any real setting has stays text: Python refuses to print ints over
+    # 4,300 digits, and every consumer would have to guard each str() of a number.
+    Loader.add_constructor("tag:yaml.org,2002:int", _int)
     # Timestamps stay strings: a date in a manifest is text to show, not a datetime to reformat.
     Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
     return Loader
+
+
+MAX_INT_CHARS = 100
+
+
+def _int(loader: Any, node: Any) -> Any:
+    text = loader.construct_scalar(node)
+    if len(text) > MAX_INT_CHARS:
+        return text
+    return loader.construct_yaml_int(node)
 
 
 def _untagged(loader: Any, suffix: str, node: Any) -> Any:

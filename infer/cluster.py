@@ -7,7 +7,8 @@ from typing import Any
 from ..collectors.kubernetes import K8sObject
 from .images import INGRESS_CLASS_CLOUDS, host_cloud, recognise, registry_cloud
 from .inputs import Inputs
-from .kubernetes import K8sSet, Workload, _dig
+from .fields import as_text, dig, entries, mapping, mappings, scalar, scalars, sequence, text
+from .kubernetes import K8sSet, Workload, hpa_range
 from .view import Cell, Table, merge_evidence
 
 
@@ -15,13 +16,10 @@ def _prefix(inp: Inputs, set_name: str) -> str:
     return f"{set_name}: " if len(inp.k8s_sets) > 1 else ""
 
 
-def _hpas(k8s_set: K8sSet) -> dict[tuple[str, str], K8sObject]:
+def _hpas(k8s_set: K8sSet) -> dict[tuple[str | None, str | None], K8sObject]:
     """HPAs by the (kind, name) they scale."""
-    out = {}
-    for hpa in k8s_set.of("HorizontalPodAutoscaler"):
-        target = _dig(hpa.body, ("spec", "scaleTargetRef")) or {}
-        out[(str(target.get("kind")), str(target.get("name")))] = hpa
-    return out
+    return {(scalar(hpa.body, "spec", "scaleTargetRef", "kind"), scalar(hpa.body, "spec", "scaleTargetRef", "name")): hpa
+            for hpa in k8s_set.of("HorizontalPodAutoscaler")}
 
 
 def workload_table(inp: Inputs) -> Table | None:
@@ -38,10 +36,11 @@ def workload_table(inp: Inputs) -> Table | None:
             spec = f"`{images}`" + (f" ({resources})" if resources else "")
             hpa = hpas.get((w.kind, w.name))
             if hpa is not None:
-                scaling = Cell(f"HPA {_dig(hpa.body, ('spec', 'minReplicas')) or 1}–{_dig(hpa.body, ('spec', 'maxReplicas'))}"
-                               + (f", {_metrics(hpa)}" if _metrics(hpa) else ""), (hpa.loc("spec"),))
+                metrics = _metrics(hpa)
+                scaling = Cell(f"HPA {hpa_range(hpa)}" + (f", {metrics}" if metrics else ""), (hpa.loc("spec"),))
             elif w.replicas is not None:
-                scaling = Cell(t(f"replicas {w.replicas} (고정)", f"replicas {w.replicas} (fixed)"), (w.loc,))
+                replicas = as_text(w.replicas)  # an f-string of an int over the str() digit limit raises
+                scaling = Cell(t(f"replicas {replicas} (고정)", f"replicas {replicas} (fixed)"), (w.loc,))
             else:
                 scaling = Cell(t("replicas 지정 없음 (기본 1)", "replicas not set (default 1)"), (w.loc,))
             rows.append((Cell(f"{w.kind} `{w.name}`"), Cell(k8s_set.name), Cell(spec, (w.loc,)), scaling))
@@ -56,13 +55,14 @@ def _kv(pairs: tuple[tuple[str, str], ...]) -> str:
 
 
 def _metrics(hpa: K8sObject) -> str:
+    """An HPA's resource utilisation targets (autoscaling/v2 metrics, v1 targetCPUUtilizationPercentage)."""
     parts = []
-    for metric in _dig(hpa.body, ("spec", "metrics")) or []:
-        resource = (metric or {}).get("resource") or {}
-        target = resource.get("target") or {}
-        if resource.get("name") and target.get("averageUtilization") is not None:
-            parts.append(f"{resource['name']} {target['averageUtilization']}%")
-    cpu = _dig(hpa.body, ("spec", "targetCPUUtilizationPercentage"))
+    for metric in mappings(hpa.body, "spec", "metrics"):
+        name = scalar(metric, "resource", "name")
+        utilization = scalar(metric, "resource", "target", "averageUtilization")
+        if name and utilization is not None:
+            parts.append(f"{name} {utilization}%")
+    cpu = scalar(hpa.body, "spec", "targetCPUUtilizationPercentage")
     if cpu is not None:
         parts.append(f"cpu {cpu}%")
     return ", ".join(parts)
@@ -74,20 +74,19 @@ def ingress_cells(inp: Inputs) -> list[Cell]:
     cells = []
     for k8s_set in inp.k8s_sets:
         for ing in k8s_set.of("Ingress"):
-            cls = _dig(ing.body, ("spec", "ingressClassName")) or (ing.body.get("metadata", {}).get("annotations") or {}).get(
-                "kubernetes.io/ingress.class")
+            cls = scalar(ing.body, "spec", "ingressClassName") or scalar(ing.body, "metadata", "annotations", "kubernetes.io/ingress.class")
             routes = []
             hosts = []
-            for i, rule in enumerate(_dig(ing.body, ("spec", "rules")) or []):
-                host = (rule or {}).get("host")
+            for rule in mappings(ing.body, "spec", "rules"):
+                host = scalar(rule, "host")
                 if host:
                     hosts.append(host)
-                for path in _dig(rule, ("http", "paths")) or []:
-                    service = _dig(path, ("backend", "service", "name")) or _dig(path, ("backend", "serviceName"))
-                    routes.append(f"{path.get('path', '/')} → {service}")
-            tls = [s for entry in _dig(ing.body, ("spec", "tls")) or [] for s in [(entry or {}).get("secretName")] if s]
-            annotations = _dig(ing.body, ("metadata", "annotations")) or {}
-            issuer = annotations.get("cert-manager.io/cluster-issuer") or annotations.get("cert-manager.io/issuer")
+                for path in mappings(rule, "http", "paths"):
+                    service = scalar(path, "backend", "service", "name") or scalar(path, "backend", "serviceName")
+                    routes.append(f"{scalar(path, 'path') or '/'} → {service}")
+            tls = [s for entry in mappings(ing.body, "spec", "tls") if (s := scalar(entry, "secretName"))]
+            annotations = mapping(ing.body, "metadata", "annotations")
+            issuer = scalar(annotations, "cert-manager.io/cluster-issuer") or scalar(annotations, "cert-manager.io/issuer")
             parts = [t(f"클래스 {cls}", f"class {cls}") if cls else t("클래스 지정 없음", "no class")]
             if hosts:
                 parts.append(t("호스트 ", "hosts ") + ", ".join(hosts))
@@ -98,10 +97,10 @@ def ingress_cells(inp: Inputs) -> list[Cell]:
                 parts.append(f"cert-manager {issuer}")
             cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Ingress `{ing.name}` ({'; '.join(parts)})", (ing.loc(),)))
         for route in k8s_set.of("HTTPRoute", "GRPCRoute"):
-            hosts = _dig(route.body, ("spec", "hostnames")) or []
-            parents = [p.get("name") for p in _dig(route.body, ("spec", "parentRefs")) or [] if isinstance(p, dict)]
-            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Gateway API {route.kind} `{route.name}` (gateway {', '.join(map(str, parents))}"
-                              + (f"; hosts {', '.join(map(str, hosts))}" if hosts else "") + ")", (route.loc(),)))
+            route_hosts = scalars(route.body, "spec", "hostnames")
+            parents = [str(scalar(p, "name")) for p in mappings(route.body, "spec", "parentRefs")]
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Gateway API {route.kind} `{route.name}` (gateway {', '.join(parents)}"
+                              + (f"; hosts {', '.join(route_hosts)}" if route_hosts else "") + ")", (route.loc(),)))
     return cells
 
 
@@ -111,8 +110,8 @@ def ingress_controllers(inp: Inputs) -> list[Cell]:
     classes: dict[str, Any] = {}
     for k8s_set in inp.k8s_sets:
         for ing in k8s_set.of("Ingress"):
-            cls = _dig(ing.body, ("spec", "ingressClassName"))
-            if isinstance(cls, str):
+            cls = text(ing.body, "spec", "ingressClassName")
+            if cls is not None:
                 classes.setdefault(cls, ing.loc("spec", "ingressClassName"))
     names = {"azure-application-gateway": "Azure Application Gateway Ingress Controller (AGIC)",
              "webapprouting.kubernetes.azure.com": "AKS application routing (managed NGINX)",
@@ -176,10 +175,15 @@ def services_for(k8s_set: K8sSet, w: Workload) -> list[str]:
     labels = dict(w.labels)
     names = []
     for svc in k8s_set.of("Service"):
-        selector = _dig(svc.body, ("spec", "selector")) or {}
-        if selector and all(labels.get(k) == str(v) for k, v in selector.items()):
+        if _selects(mapping(svc.body, "spec", "selector"), labels):
             names.append(svc.name)
     return names
+
+
+def _selects(selector: dict[Any, Any], labels: dict[str, str]) -> bool:
+    """A non-empty selector all of whose entries the labels have; an entry whose value is not a scalar matches nothing."""
+    wanted = [(as_text(key), scalar(value)) for key, value in selector.items()]
+    return bool(wanted) and all(value is not None and labels.get(key) == value for key, value in wanted)
 
 
 def store_rows(inp: Inputs, category: str, purpose: str, kind: str) -> list[tuple[Cell, ...]]:
@@ -212,7 +216,7 @@ def registry_clouds(inp: Inputs) -> dict[str, list[Any]]:
                 out.setdefault(cloud, []).append(fact.loc)
     for s in inp.k8s_sets:
         for ing in s.of("Ingress"):
-            cloud = INGRESS_CLASS_CLOUDS.get(str(_dig(ing.body, ("spec", "ingressClassName"))))
+            cloud = INGRESS_CLASS_CLOUDS.get(scalar(ing.body, "spec", "ingressClassName") or "")
             if cloud:
                 out.setdefault(cloud, []).append(ing.loc("spec", "ingressClassName"))
     return out
@@ -226,13 +230,20 @@ def network_policy_cells(inp: Inputs) -> list[Cell]:
         policies = s.of("NetworkPolicy")
         if not policies:
             continue
-        deny = [p.name for p in policies if (_dig(p.body, ("spec", "podSelector")) or {}) == {}
-                and "Ingress" in (_dig(p.body, ("spec", "policyTypes")) or ["Ingress"]) and not _dig(p.body, ("spec", "ingress"))]
+        deny = [p.name for p in policies if _denies_ingress(p)]
         text = t(f"NetworkPolicy {len(policies)}개", f"{len(policies)} NetworkPolicies") + " (" + ", ".join(f"`{p.name}`" for p in policies) + ")"
         if deny:
             text += t("; 기본 차단(default deny): ", "; default deny: ") + ", ".join(deny)
         cells.append(Cell(_prefix(inp, s.name) + text, merge_evidence(p.loc() for p in policies)[:3]))
     return cells
+
+
+def _denies_ingress(policy: K8sObject) -> bool:
+    """The policy selects every pod (podSelector {} or absent), covers Ingress and allows no ingress."""
+    # Not mapping(): a podSelector of the wrong type must not read as {} (select all) and claim a default deny.
+    selects_all = dig(policy.body, "spec", "podSelector") in (None, {})
+    types = sequence(policy.body, "spec", "policyTypes") or ["Ingress"]
+    return selects_all and "Ingress" in types and not dig(policy.body, "spec", "ingress")
 
 
 def probe_cells(inp: Inputs) -> list[Cell]:
@@ -263,8 +274,8 @@ def load_balancer_services(inp: Inputs) -> list[Cell]:
     cells = []
     for k8s_set in inp.k8s_sets:
         for svc in k8s_set.of("Service"):
-            if _dig(svc.body, ("spec", "type")) == "LoadBalancer":
-                ports = ", ".join(str(p.get("port")) for p in _dig(svc.body, ("spec", "ports")) or [] if isinstance(p, dict))
+            if text(svc.body, "spec", "type") == "LoadBalancer":
+                ports = ", ".join(str(scalar(p, "port")) for p in mappings(svc.body, "spec", "ports"))
                 cells.append(Cell(f"{_prefix(inp, k8s_set.name)}Service `{svc.name}` (type LoadBalancer, ports {ports})", (svc.loc("spec", "type"),)))
     return cells
 
@@ -274,18 +285,18 @@ def autoscaler_cells(inp: Inputs) -> list[Cell]:
     cells = []
     for k8s_set in inp.k8s_sets:
         for hpa in k8s_set.of("HorizontalPodAutoscaler"):
-            target = _dig(hpa.body, ("spec", "scaleTargetRef", "name"))
-            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}HPA `{hpa.name}` → {target} "
-                              f"({_dig(hpa.body, ('spec', 'minReplicas')) or 1}–{_dig(hpa.body, ('spec', 'maxReplicas'))}"
-                              + (f", {_metrics(hpa)}" if _metrics(hpa) else "") + ")", (hpa.loc(),)))
+            target = scalar(hpa.body, "spec", "scaleTargetRef", "name")
+            metrics = _metrics(hpa)
+            cells.append(Cell(f"{_prefix(inp, k8s_set.name)}HPA `{hpa.name}` → {target} ({hpa_range(hpa)}"
+                              + (f", {metrics}" if metrics else "") + ")", (hpa.loc(),)))
         for so in k8s_set.of("ScaledObject"):
-            triggers = ", ".join(str((tr or {}).get("type")) for tr in _dig(so.body, ("spec", "triggers")) or [])
+            triggers = ", ".join(str(scalar(trigger, "type")) for trigger in mappings(so.body, "spec", "triggers"))
             cells.append(Cell(f"{_prefix(inp, k8s_set.name)}KEDA ScaledObject `{so.name}` ({triggers})", (so.loc(),)))
     return cells
 
 
 def vpa_cells(inp: Inputs) -> list[Cell]:
-    return [Cell(f"{_prefix(inp, s.name)}VPA `{v.name}` (updateMode {_dig(v.body, ('spec', 'updatePolicy', 'updateMode')) or 'Auto'})", (v.loc(),))
+    return [Cell(f"{_prefix(inp, s.name)}VPA `{v.name}` (updateMode {scalar(v.body, 'spec', 'updatePolicy', 'updateMode') or 'Auto'})", (v.loc(),))
             for s in inp.k8s_sets for v in s.of("VerticalPodAutoscaler")]
 
 
@@ -293,8 +304,8 @@ def pdb_cells(inp: Inputs) -> list[Cell]:
     cells = []
     for s in inp.k8s_sets:
         for pdb in s.of("PodDisruptionBudget"):
-            rule = ("minAvailable " + str(_dig(pdb.body, ("spec", "minAvailable")))) if _dig(pdb.body, ("spec", "minAvailable")) is not None \
-                else ("maxUnavailable " + str(_dig(pdb.body, ("spec", "maxUnavailable"))))
+            least = scalar(pdb.body, "spec", "minAvailable")
+            rule = f"minAvailable {least}" if least is not None else f"maxUnavailable {scalar(pdb.body, 'spec', 'maxUnavailable')}"
             cells.append(Cell(f"{_prefix(inp, s.name)}PodDisruptionBudget `{pdb.name}` ({rule})", (pdb.loc(),)))
     return cells
 
@@ -308,12 +319,12 @@ def mesh_cells(inp: Inputs) -> list[Cell]:
             kinds = sorted({o.kind for o in istio})
             cells.append(Cell(f"{_prefix(inp, s.name)}Istio ({', '.join(kinds)})", merge_evidence(o.loc() for o in istio)[:3]))
         linkerd = [o for o in s.objects if o.api_version.startswith("linkerd.io") or
-                   (_dig(o.body, ("metadata", "annotations")) or {}).get("linkerd.io/inject") == "enabled"]
+                   text(o.body, "metadata", "annotations", "linkerd.io/inject") == "enabled"]
         if linkerd:
             cells.append(Cell(f"{_prefix(inp, s.name)}Linkerd", merge_evidence(o.loc() for o in linkerd)[:3]))
         for ns in s.of("Namespace"):
-            labels = _dig(ns.body, ("metadata", "labels")) or {}
-            if labels.get("istio-injection") == "enabled" or "istio.io/rev" in labels:
+            labels = mapping(ns.body, "metadata", "labels")
+            if text(labels, "istio-injection") == "enabled" or "istio.io/rev" in labels:
                 cells.append(Cell(f"{_prefix(inp, s.name)}Namespace `{ns.name}`: Istio sidecar injection", (ns.loc("metadata", "labels"),)))
     return cells
 
@@ -336,8 +347,8 @@ def resource_management_cells(inp: Inputs) -> list[Cell]:
     cells = []
     for s in inp.k8s_sets:
         for quota in s.of("ResourceQuota"):
-            hard = _dig(quota.body, ("spec", "hard")) or {}
-            cells.append(Cell(f"{_prefix(inp, s.name)}ResourceQuota `{quota.name}` ({', '.join(f'{k}={v}' for k, v in hard.items())})", (quota.loc(),)))
+            hard = entries(quota.body, "spec", "hard")
+            cells.append(Cell(f"{_prefix(inp, s.name)}ResourceQuota `{quota.name}` ({', '.join(f'{k}={v}' for k, v in hard)})", (quota.loc(),)))
         for lr in s.of("LimitRange"):
             cells.append(Cell(f"{_prefix(inp, s.name)}LimitRange `{lr.name}`", (lr.loc(),)))
         containers = [c for w in inp.workloads if w.set == s.name for c in w.containers]
@@ -358,7 +369,7 @@ def identity_cells(inp: Inputs) -> list[Cell]:
     for s in inp.k8s_sets:
         bound = []
         for sa in s.of("ServiceAccount"):
-            annotations = _dig(sa.body, ("metadata", "annotations")) or {}
+            annotations = mapping(sa.body, "metadata", "annotations")
             for key, label in keys.items():
                 if key in annotations:
                     bound.append((sa, label))
@@ -380,9 +391,8 @@ def secret_store_cells(inp: Inputs) -> list[Cell]:
     for s in inp.k8s_sets:
         groups: dict[tuple[str, str], list[K8sObject]] = {}
         for spc in s.of("SecretProviderClass"):
-            params = _dig(spc.body, ("spec", "parameters")) or {}
-            vault = str(params.get("keyvaultName") or params.get("vaultName") or "")
-            groups.setdefault((str(_dig(spc.body, ("spec", "provider"))), vault), []).append(spc)
+            vault = scalar(spc.body, "spec", "parameters", "keyvaultName") or scalar(spc.body, "spec", "parameters", "vaultName") or ""
+            groups.setdefault((str(scalar(spc.body, "spec", "provider")), vault), []).append(spc)
         for (provider, vault), spcs in sorted(groups.items()):
             names = ", ".join(f"`{o.name}`" for o in spcs)
             cells.append(Cell(f"{_prefix(inp, s.name)}Secrets Store CSI SecretProviderClass {len(spcs)} (provider {provider}"
@@ -400,15 +410,17 @@ def storage_cells(inp: Inputs) -> list[Cell]:
     cells = []
     for s in inp.k8s_sets:
         for pvc in s.of("PersistentVolumeClaim"):
-            size = _dig(pvc.body, ("spec", "resources", "requests", "storage"))
-            cls = _dig(pvc.body, ("spec", "storageClassName"))
+            size = scalar(pvc.body, "spec", "resources", "requests", "storage")
+            cls = scalar(pvc.body, "spec", "storageClassName")
             cells.append(Cell(f"{_prefix(inp, s.name)}PVC `{pvc.name}` ({size or '?'}" + (f", {cls}" if cls else "") + ")", (pvc.loc(),)))
         for sc in s.of("StorageClass"):
-            cells.append(Cell(f"{_prefix(inp, s.name)}StorageClass `{sc.name}` ({sc.body.get('provisioner')})", (sc.loc(),)))
+            cells.append(Cell(f"{_prefix(inp, s.name)}StorageClass `{sc.name}` ({scalar(sc.body, 'provisioner')})", (sc.loc(),)))
         for w in s.of("StatefulSet"):
-            for i, claim in enumerate(_dig(w.body, ("spec", "volumeClaimTemplates")) or []):
-                size = _dig(claim, ("spec", "resources", "requests", "storage"))
-                cells.append(Cell(f"{_prefix(inp, s.name)}StatefulSet `{w.name}` volumeClaimTemplate {_dig(claim, ('metadata', 'name'))} ({size})",
+            for i, claim in enumerate(sequence(w.body, "spec", "volumeClaimTemplates")):
+                if not isinstance(claim, dict):
+                    continue
+                size = scalar(claim, "spec", "resources", "requests", "storage")
+                cells.append(Cell(f"{_prefix(inp, s.name)}StatefulSet `{w.name}` volumeClaimTemplate {scalar(claim, 'metadata', 'name')} ({size})",
                                   (w.loc("spec", "volumeClaimTemplates", i),)))
     return cells
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import CollectResult, Loc, Severity
+from ..model import CollectResult, Diagnostic, Loc, Severity
 from .catalog import role_for_resource
 from .environments import environments, set_environment
 from .inputs import Inputs
@@ -15,8 +15,9 @@ from .view import Bullet, Cell, Note, SectionView, is_unresolved
 MAX_LISTED = 15
 
 
-def coverage(inp: Inputs, collected: CollectResult) -> SectionView:
+def coverage(inp: Inputs, collected: CollectResult, internal: tuple[Diagnostic, ...] = ()) -> SectionView:
     """Counts per file kind and outcome, deployments, undeployed modules and the first diagnostics."""
+    # `internal`: archinfer's own errors (sections that could not be built), listed with the input's problems.
     t = inp.t
     blocks: list[Bullet | Note] = [Note(t(
         "이 문서의 `archinfer:begin`/`archinfer:end` 표시 사이 내용은 archinfer가 인프라 코드에서 생성합니다. "
@@ -49,7 +50,7 @@ def coverage(inp: Inputs, collected: CollectResult) -> SectionView:
         if len(disabled) > MAX_LISTED:
             listed += (Cell(t(f"외 {len(disabled) - MAX_LISTED}건", f"and {len(disabled) - MAX_LISTED} more")),)
         blocks.append(Bullet(t("count/for_each 결과 배포되지 않는 리소스", "Not deployed because count/for_each resolves to none"), listed))
-    diagnostics = sorted(set(collected.diagnostics) | set(inp.model.diagnostics))
+    diagnostics = sorted(set(collected.diagnostics) | set(inp.model.diagnostics) | set(internal))
     serious = [d for d in diagnostics if d.severity is not Severity.INFO]
     unresolved = [d for d in diagnostics if d.severity is Severity.INFO and "unresolved" in d.message]
     if serious:

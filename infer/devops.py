@@ -8,7 +8,7 @@ from typing import Any
 from ..model import Loc
 from . import cluster
 from .inputs import Inputs
-from .kubernetes import _dig
+from .fields import dig, mapping, scalar
 from .view import Bullet, Cell, Note, SectionView, Table, merge_evidence, not_detected
 
 BUILD, TEST, SCAN, PUSH, DEPLOY, LOGIN = "build", "test", "scan", "push", "deploy", "login"
@@ -84,12 +84,12 @@ def cd(inp: Inputs) -> SectionView:
         for app in s.of("Application", "ApplicationSet"):
             if not app.api_version.startswith("argoproj.io"):
                 continue
-            source = _dig(app.body, ("spec", "source")) or {}
-            where = source.get("path") or source.get("chart") or ""
-            auto = _dig(app.body, ("spec", "syncPolicy", "automated"))
+            where = scalar(app.body, "spec", "source", "path") or scalar(app.body, "spec", "source", "chart") or ""
+            auto = dig(app.body, "spec", "syncPolicy", "automated")
             sync = t("자동 동기화", "automated sync") if auto is not None else t("수동 동기화", "manual sync")
-            extras = [k for k in ("prune", "selfHeal") if isinstance(auto, dict) and auto.get(k)]
-            tools.append(Cell(f"Argo CD {app.kind} `{app.name}` ({where} → {_dig(app.body, ('spec', 'destination', 'namespace')) or '-'}; {sync}"
+            extras = [k for k in ("prune", "selfHeal") if dig(auto, k)]
+            namespace = scalar(app.body, "spec", "destination", "namespace") or "-"
+            tools.append(Cell(f"Argo CD {app.kind} `{app.name}` ({where} → {namespace}; {sync}"
                               + (f" {'/'.join(extras)}" if extras else "") + ")", (app.loc(),)))
         for obj in s.of("Kustomization", "HelmRelease"):
             if obj.api_version.startswith(("kustomize.toolkit.fluxcd.io", "helm.toolkit.fluxcd.io")):
@@ -107,9 +107,9 @@ def cd(inp: Inputs) -> SectionView:
         strategies.append(Cell(prefix + t(f"Deployment {len(ws)}개 {strategy}", f"{len(ws)} Deployments {strategy}"),
                                merge_evidence(w.loc for w in ws)[:3]))
     for s in inp.k8s_sets:
-        hooks = [o for o in s.objects if "helm.sh/hook" in (_dig(o.body, ("metadata", "annotations")) or {})]
+        hooks = [o for o in s.objects if "helm.sh/hook" in mapping(o.body, "metadata", "annotations")]
         if hooks:
-            kinds = sorted({str(_dig(o.body, ("metadata", "annotations", "helm.sh/hook"))) for o in hooks})
+            kinds = sorted({str(scalar(o.body, "metadata", "annotations", "helm.sh/hook")) for o in hooks})
             strategies.append(Cell(f"{s.name}: " + t(f"Helm 훅 {len(hooks)}개 ({', '.join(kinds)})", f"{len(hooks)} Helm hooks ({', '.join(kinds)})"),
                                    merge_evidence(o.loc() for o in hooks)[:3]))
     rollback = [Cell(f"{step.tool}: {step.detail}", (fact_loc(fact.loc.path, step.line),))

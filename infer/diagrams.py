@@ -9,7 +9,8 @@ from .components import Component
 from .environments import env_of_deployment, environments, set_environment
 from .images import recognise
 from .inputs import Inputs
-from .kubernetes import Workload, _dig
+from .fields import mappings, scalar
+from .kubernetes import Workload
 from .view import Diagram, mermaid_label
 
 MAX_WORKLOADS_PER_NAMESPACE = 12  # more than this collapse into one box, so large systems stay readable
@@ -114,9 +115,9 @@ def _cluster_lines(inp: Inputs, node: _Ids, clusters: list[Component], sets: lis
             ing_box = node(f"ing/{s.name}/{ing.name}")
             inside.lines.append(f'    {ing_box}{{{{"{mermaid_label("Ingress " + ing.name)}"}}}}')
             inside.entry_points.append(ing_box)
-            for rule in _dig(ing.body, ("spec", "rules")) or []:
-                for path in _dig(rule, ("http", "paths")) or []:
-                    service = _dig(path, ("backend", "service", "name"))
+            for rule in mappings(ing.body, "spec", "rules"):
+                for path in mappings(rule, "http", "paths"):
+                    service = scalar(path, "backend", "service", "name")
                     for w in workloads:
                         if w.set == s.name and service in cluster.services_for(s, w):
                             inside.lines.append(f"    {ing_box} --> {inside.box_of[w.set + '/' + w.name]}")

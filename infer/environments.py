@@ -11,7 +11,8 @@ from .components import Component
 from .images import split_image
 from .inputs import Inputs
 from ..collectors.kubernetes import K8sObject
-from .kubernetes import _dig
+from .fields import as_text, mapping, mappings, scalar
+from .kubernetes import hpa_range
 from .view import Cell, Table, merge_evidence, show
 
 # Spellings of one environment -> its name in the document, in the order environments are shown.
@@ -62,7 +63,7 @@ def environments(inp: Inputs) -> tuple[Environment, ...]:
                 found.setdefault(env, []).append((f"{fact.data.tool} job {job.name}", Loc(fact.loc.path, job.line)))
     for s in inp.k8s_sets:
         for app in s.of("Application"):
-            env = environment_of(app.name, str(_dig(app.body, ("spec", "source", "path")) or ""))
+            env = environment_of(app.name, scalar(app.body, "spec", "source", "path") or "")
             if env and app.api_version.startswith("argoproj.io"):
                 found.setdefault(env, []).append((f"Argo CD Application {app.name}", app.loc()))
     return tuple(Environment(name, tuple(sorted(set(found[name]), key=lambda x: (str(x[1]), x[0]))))
@@ -148,19 +149,19 @@ def _generic_name(name: str) -> str:
 
 def _object_value(obj: K8sObject, prop: str) -> tuple[str, tuple[Loc, ...]] | None:
     """Service type and ports; Ingress class, hosts and TLS secrets."""
-    spec = obj.body.get("spec") or {}
+    spec = mapping(obj.body, "spec")
     if prop == "type":
-        return str(spec.get("type") or "ClusterIP"), (obj.loc("spec", "type"),)
+        return scalar(spec, "type") or "ClusterIP", (obj.loc("spec", "type"),)
     if prop == "ports":
-        ports = ", ".join(str(p.get("port")) for p in spec.get("ports") or [] if isinstance(p, dict))
+        ports = ", ".join(str(scalar(p, "port")) for p in mappings(spec, "ports"))
         return (ports or "-"), (obj.loc("spec", "ports"),)
     if prop == "class":
-        value = spec.get("ingressClassName")
-        return (str(value), (obj.loc("spec", "ingressClassName"),)) if value else None
+        value = scalar(spec, "ingressClassName")
+        return (value, (obj.loc("spec", "ingressClassName"),)) if value else None
     if prop == "hosts":
-        hosts = ", ".join(str(r.get("host")) for r in spec.get("rules") or [] if isinstance(r, dict) and r.get("host"))
+        hosts = ", ".join(host for r in mappings(spec, "rules") if (host := scalar(r, "host")))
         return (hosts, (obj.loc("spec", "rules"),)) if hosts else None
-    secrets = ", ".join(str(e.get("secretName")) for e in spec.get("tls") or [] if isinstance(e, dict) and e.get("secretName"))
+    secrets = ", ".join(name for e in mappings(spec, "tls") if (name := scalar(e, "secretName")))
     return (secrets, (obj.loc("spec", "tls"),)) if secrets else None
 
 
@@ -201,10 +202,10 @@ def _value(item: Any, prop: str, inp: Inputs) -> tuple[str, tuple[Loc, ...]] | N
         return _object_value(item, prop)
     if prop == "replicas":
         hpa = next((h for s in inp.k8s_sets if s.name == item.set for h in s.of("HorizontalPodAutoscaler")
-                    if _dig(h.body, ("spec", "scaleTargetRef", "name")) == item.name), None)
+                    if scalar(h.body, "spec", "scaleTargetRef", "name") == item.name), None)
         if hpa is not None:
-            return f"HPA {_dig(hpa.body, ('spec', 'minReplicas')) or 1}–{_dig(hpa.body, ('spec', 'maxReplicas'))}", (hpa.loc(),)
-        return (str(item.replicas) if item.replicas is not None else "1 (default)"), (item.loc,)
+            return f"HPA {hpa_range(hpa)}", (hpa.loc(),)
+        return (as_text(item.replicas) if item.replicas is not None else "1 (default)"), (item.loc,)
     container = item.containers[0] if item.containers else None
     if container is None:
         return None

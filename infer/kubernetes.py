@@ -8,9 +8,13 @@ from typing import Any, Iterable
 
 from ..collectors.kubernetes import KIND_OBJECT, K8sObject
 from ..model import Fact, Loc
+from .fields import dig, integer, mapping, mappings, pairs, scalar, sequence, text
 
 KIND_BUILD = "kustomize.build"
 KIND_KUSTOMIZATION = "kustomize.file"  # a kustomization file's location (its folder tree is kustomize-managed)
+
+# ConfigMap data by (namespace, name): its scalar entries as text.
+ConfigMaps = dict[tuple[str | None, str], dict[str, str]]
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Rollout")
 
@@ -137,94 +141,87 @@ def pod_spec_path(obj: K8sObject) -> tuple[str | int, ...]:
     return ("spec", "template", "spec")
 
 
-def _dig(data: Any, path: Iterable[str | int]) -> Any:
-    for part in path:
-        if isinstance(part, int):
-            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
-        else:
-            data = data.get(part) if isinstance(data, dict) else None
-        if data is None:
-            return None
-    return data
+def hpa_range(hpa: K8sObject) -> str:
+    """`min–max` replicas of a HorizontalPodAutoscaler (minReplicas defaults to 1; an unreadable max shows as ?)."""
+    return f"{scalar(hpa.body, 'spec', 'minReplicas') or 1}–{scalar(hpa.body, 'spec', 'maxReplicas') or '?'}"
 
 
 def workloads(k8s_set: K8sSet) -> tuple[Workload, ...]:
     """Every workload of a set with its containers; env values resolved through the set's ConfigMaps."""
-    configmaps = {(o.namespace, o.name): o.body.get("data") or {} for o in k8s_set.of("ConfigMap")}
-    out: list[Workload] = []
-    for obj in k8s_set.of(*WORKLOAD_KINDS):
-        spec_path = pod_spec_path(obj)
-        spec = _dig(obj.body, spec_path) or {}
-        containers = []
-        for i, container in enumerate(spec.get("containers") or []):
-            if isinstance(container, dict):
-                containers.append(_container(obj, spec_path + ("containers", i), container, configmaps))
-        replicas = _dig(obj.body, ("spec", "replicas"))
-        strategy = _dig(obj.body, ("spec", "strategy", "type"))
-        if obj.kind == "Rollout":
-            strategy = "blueGreen" if _dig(obj.body, ("spec", "strategy", "blueGreen")) is not None else (
-                "canary" if _dig(obj.body, ("spec", "strategy", "canary")) is not None else None)
-        labels = _dig(obj.body, spec_path[:-1] + ("metadata", "labels")) or {}
-        out.append(Workload(k8s_set.name, obj.kind, obj.name, obj.namespace,
-                            replicas if isinstance(replicas, int) else None, tuple(containers),
-                            spec.get("serviceAccountName"), tuple(sorted((str(k), str(v)) for k, v in labels.items())),
-                            obj.loc(), strategy if isinstance(strategy, str) else None))
-    return tuple(out)
+    configmaps = {(o.namespace, o.name): dict(pairs(o.body, "data")) for o in k8s_set.of("ConfigMap")}
+    return tuple(_workload(k8s_set.name, obj, configmaps) for obj in k8s_set.of(*WORKLOAD_KINDS))
 
 
-def _container(obj: K8sObject, path: tuple[str | int, ...], data: dict[str, Any],
-               configmaps: dict[tuple[str | None, str], Any]) -> Container:
-    ports = tuple(p["containerPort"] for p in data.get("ports") or [] if isinstance(p, dict) and isinstance(p.get("containerPort"), int))
-    resources = data.get("resources") or {}
+def _workload(set_name: str, obj: K8sObject, configmaps: ConfigMaps) -> Workload:
+    """One workload; fields of the wrong type read as absent."""
+    spec_path = pod_spec_path(obj)
+    spec = mapping(obj.body, *spec_path)
+    containers = tuple(_container(obj, spec_path + ("containers", i), container, configmaps)
+                       for i, container in enumerate(sequence(spec, "containers")) if isinstance(container, dict))
+    labels = pairs(obj.body, *spec_path[:-1], "metadata", "labels")
+    return Workload(set_name, obj.kind, obj.name, obj.namespace, integer(obj.body, "spec", "replicas"), containers,
+                    text(spec, "serviceAccountName"), labels, obj.loc(), _strategy(obj))
+
+
+def _strategy(obj: K8sObject) -> str | None:
+    """A Deployment's strategy type; a Rollout's blueGreen or canary."""
+    if obj.kind == "Rollout":
+        if dig(obj.body, "spec", "strategy", "blueGreen") is not None:
+            return "blueGreen"
+        return "canary" if dig(obj.body, "spec", "strategy", "canary") is not None else None
+    return text(obj.body, "spec", "strategy", "type")
+
+
+def _container(obj: K8sObject, path: tuple[str | int, ...], data: dict[str, Any], configmaps: ConfigMaps) -> Container:
+    """One container: image, ports, requests/limits, probes and env (ConfigMap values resolved, Secrets never read)."""
+    ports = tuple(port for p in mappings(data, "ports") if (port := integer(p, "containerPort")) is not None)
     probes = []
     for kind in ("readiness", "liveness", "startup"):
         probe = data.get(f"{kind}Probe")
         if isinstance(probe, dict):
             probes.append(Probe(kind, _probe_detail(probe), obj.loc(*path, f"{kind}Probe")))
-    env: list[EnvVar] = []
-    for item in data.get("env") or []:
-        if not isinstance(item, dict) or "name" not in item:
-            continue
-        env.append(_env(obj, item, configmaps))
-    for source in data.get("envFrom") or []:
-        ref = (source or {}).get("configMapRef") if isinstance(source, dict) else None
-        if isinstance(ref, dict) and ref.get("name"):
-            for key, value in sorted((configmaps.get((obj.namespace, ref["name"])) or {}).items()):
-                env.append(EnvVar(str(key), str(value), f"configmap:{ref['name']}"))
-        secret_ref = (source or {}).get("secretRef") if isinstance(source, dict) else None
-        if isinstance(secret_ref, dict) and secret_ref.get("name"):
-            env.append(EnvVar("*", None, f"secret:{secret_ref['name']}"))
-    return Container(str(data.get("name", "")), str(data.get("image", "")), ports,
-                     tuple(sorted((str(k), str(v)) for k, v in (resources.get("requests") or {}).items())),
-                     tuple(sorted((str(k), str(v)) for k, v in (resources.get("limits") or {}).items())),
+    env = [var for item in mappings(data, "env") if (var := _env(obj, item, configmaps)) is not None]
+    for source in mappings(data, "envFrom"):
+        configmap = scalar(source, "configMapRef", "name")
+        if configmap:
+            for key, value in sorted((configmaps.get((obj.namespace, configmap)) or {}).items()):
+                env.append(EnvVar(key, value, f"configmap:{configmap}"))
+        secret = scalar(source, "secretRef", "name")
+        if secret:
+            env.append(EnvVar("*", None, f"secret:{secret}"))
+    return Container(scalar(data, "name") or "", scalar(data, "image") or "", ports,
+                     pairs(data, "resources", "requests"), pairs(data, "resources", "limits"),
                      tuple(probes), tuple(env), obj.loc(*path))
 
 
-def _env(obj: K8sObject, item: dict[str, Any], configmaps: dict[tuple[str | None, str], Any]) -> EnvVar:
-    name = str(item["name"])
+def _env(obj: K8sObject, item: dict[str, Any], configmaps: ConfigMaps) -> EnvVar | None:
+    """One `env` entry; None without a name."""
+    name = scalar(item, "name")
+    if name is None:
+        return None
     if "value" in item:
-        return EnvVar(name, None if item["value"] is None else str(item["value"]), "literal")
-    value_from = item.get("valueFrom") or {}
+        return EnvVar(name, scalar(item, "value"), "literal")
+    value_from = mapping(item, "valueFrom")
     if "configMapKeyRef" in value_from:
-        ref = value_from["configMapKeyRef"] or {}
-        data = configmaps.get((obj.namespace, str(ref.get("name")))) or {}
-        value = data.get(ref.get("key"))
-        return EnvVar(name, None if value is None else str(value), f"configmap:{ref.get('name')}")
+        configmap, key = scalar(value_from, "configMapKeyRef", "name"), scalar(value_from, "configMapKeyRef", "key")
+        values = configmaps.get((obj.namespace, configmap), {}) if configmap is not None else {}
+        return EnvVar(name, values.get(key) if key is not None else None, f"configmap:{configmap}")
     if "secretKeyRef" in value_from:
-        return EnvVar(name, None, f"secret:{(value_from['secretKeyRef'] or {}).get('name')}")
+        return EnvVar(name, None, f"secret:{scalar(value_from, 'secretKeyRef', 'name')}")
     if "fieldRef" in value_from or "resourceFieldRef" in value_from:
         return EnvVar(name, None, "field")
     return EnvVar(name, None, "unresolved")
 
 
 def _probe_detail(probe: dict[str, Any]) -> str:
+    """How a probe checks: its handler and port (and path for httpGet)."""
     if isinstance(probe.get("httpGet"), dict):
-        http = probe["httpGet"]
-        return f"httpGet {http.get('path', '/')}:{http.get('port', '')}"
+        path = scalar(probe, "httpGet", "path")
+        return f"httpGet {'/' if path is None else path}:{scalar(probe, 'httpGet', 'port') or ''}"
     if isinstance(probe.get("tcpSocket"), dict):
-        return f"tcpSocket {probe['tcpSocket'].get('port', '')}"
+        return f"tcpSocket {scalar(probe, 'tcpSocket', 'port') or ''}"
     if isinstance(probe.get("grpc"), dict):
-        return f"grpc {probe['grpc'].get('port', '')}"
+        return f"grpc {scalar(probe, 'grpc', 'port') or ''}"
     if "exec" in probe:
         return "exec"
     return "probe"

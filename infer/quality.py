@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import cluster
+from .fields import as_text, dig, mapping, scalar, sequence
 from .inputs import Inputs, truthy
 from .view import Bullet, Cell, Note, SectionView, Table, not_detected
 
@@ -14,7 +15,7 @@ def caching(inp: Inputs) -> SectionView:
     for c in inp.of("cache"):
         kind = inp.describe(c, [("sku", "SKU {}"), ("family", "{}"), ("capacity", t("용량 {}", "capacity {}"))])
         eviction = c.prop("eviction")
-        policy = (Cell(t("maxmemory-policy ", "maxmemory-policy ") + str(eviction.value), eviction.evidence())
+        policy = (Cell(t("maxmemory-policy ", "maxmemory-policy ") + as_text(eviction.value), eviction.evidence())
                   if eviction is not None else Cell(not_detected(inp.lang)))
         rows.append((Cell(t("데이터 캐시", "Data cache")), kind, Cell(not_detected(inp.lang)), policy))
     for w, product, image in cluster.in_cluster(inp, "cache"):
@@ -82,15 +83,17 @@ def resilience(inp: Inputs) -> SectionView:
     for s in inp.k8s_sets:
         prefix = f"{s.name}: " if len(inp.k8s_sets) > 1 else ""
         for rule in s.of("DestinationRule"):
-            policy = (rule.body.get("spec") or {}).get("trafficPolicy") or {}
+            policy = mapping(rule.body, "spec", "trafficPolicy")
             if "outlierDetection" in policy:
                 breakers.append(Cell(f"{prefix}Istio DestinationRule `{rule.name}` (outlierDetection)", (rule.loc("spec", "trafficPolicy", "outlierDetection"),)))
             if "connectionPool" in policy:
                 bulkheads.append(Cell(f"{prefix}Istio DestinationRule `{rule.name}` (connectionPool)", (rule.loc("spec", "trafficPolicy", "connectionPool"),)))
         for vs in s.of("VirtualService"):
-            for i, route in enumerate((vs.body.get("spec") or {}).get("http") or []):
-                if isinstance(route, dict) and "retries" in route:
-                    retries.append(Cell(f"{prefix}Istio VirtualService `{vs.name}` (retries {route['retries'].get('attempts', '?')})",
+            for i, route in enumerate(sequence(vs.body, "spec", "http")):
+                # Only a retries mapping is a retry policy; `retries: 5` or `retries: null` say nothing.
+                if isinstance(dig(route, "retries"), dict):
+                    attempts = scalar(route, "retries", "attempts") or "?"
+                    retries.append(Cell(f"{prefix}Istio VirtualService `{vs.name}` (retries {attempts})",
                                         (vs.loc("spec", "http", i, "retries"),)))
     return SectionView("12.3.1", (
         Bullet("Circuit Breaker", tuple(breakers)),

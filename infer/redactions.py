@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..collectors.kubernetes import KIND_OBJECT
+from ..collectors.secrets import KIND_WITHHELD
 from ..model import Loc
 from ..redact import CREDENTIAL_NAME
+from .fields import as_text, mapping
 from .inputs import Inputs
 from .terraform import module_defs
 from .view import _SECRET_KEY
@@ -45,7 +47,8 @@ def redactions(inp: Inputs, facts: tuple) -> tuple[Redaction, ...]:  # type: ign
                     out.append(Redaction(Loc(fact.loc.path, assignment.line), f"value of {assignment.name}",
                                          "bound to a sensitive or credential variable: withheld"))
         if fact.kind == KIND_OBJECT and fact.data.kind == "Secret":
-            keys = sorted(set((fact.data.body.get("data") or {}) | (fact.data.body.get("stringData") or {})))
+            # Key names only (as text: a key may be a number), never values; data of the wrong type has no keys.
+            keys = sorted({as_text(key) for part in ("data", "stringData") for key in mapping(fact.data.body, part)})
             out.append(Redaction(fact.loc, f"Secret {fact.data.name} ({', '.join(keys) or 'no keys'})",
                                  "Kubernetes Secret data is never read into the document"))
     for w in inp.workloads:
@@ -54,4 +57,8 @@ def redactions(inp: Inputs, facts: tuple) -> tuple[Redaction, ...]:  # type: ign
                 if env.source.startswith("secret:") or _SECRET_KEY.search(env.name):
                     out.append(Redaction(container.loc, f"{w.kind} {w.name} env {env.name}",
                                          "from a Secret" if env.source.startswith("secret:") else "credential-named variable: value never shown"))
+    listed = {r.loc for r in out}
+    for fact in facts:  # what the sweep of each file found on lines not already explained above
+        if fact.kind == KIND_WITHHELD and fact.loc not in listed:
+            out.append(Redaction(fact.loc, fact.data.what, fact.data.why))
     return tuple(sorted(set(out)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import cluster
+from .fields import as_text
 from .inputs import Inputs, evidence_of, truthy
 from .view import Bullet, Cell, SectionView
 
@@ -33,7 +34,7 @@ def identity(inp: Inputs) -> SectionView:
     assignments = inp.of("role_assignment")
     for prefix, mine in inp.by_deployment(assignments):
         if mine:
-            roles = sorted({str(c.value("role")) for c in mine if c.value("role") is not None})
+            roles = sorted({as_text(c.value("role")) for c in mine if c.value("role") is not None})
             model.append(Cell(prefix + t(f"역할 할당 {len(mine)}개", f"{len(mine)} role assignments")
                               + (f" ({', '.join(roles)})" if roles else ""), evidence_of(mine)[:3]))
     model += cluster.identity_cells(inp)

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 from ..model import Loc
 from .catalog import role_for_resource
 from .inputs import Inputs
-from .kubernetes import _dig
+from .fields import as_text, scalar
 from .view import show
 
 # Which section a Terraform component's changes belong to.
@@ -86,7 +86,7 @@ def _entries(inp: Inputs) -> Iterator[Entry]:
         yield Entry(section, f"{d.deployment} · {d.address}", "deployed", f"no ({d.reason})", (d.loc,))
     for w in inp.workloads:
         subject, group = f"{w.set} · {w.kind} {w.name}", f"{w.set} · {w.name}"
-        yield Entry("7.2.1", subject, "replicas", str(w.replicas) if w.replicas is not None else "unset", (w.loc,), group)
+        yield Entry("7.2.1", subject, "replicas", as_text(w.replicas) if w.replicas is not None else "unset", (w.loc,), group)
         for container in w.containers:
             name = container.name
             yield Entry("7.2.1", subject, f"{name}.image", container.image, (container.loc,), group)
@@ -103,9 +103,9 @@ def _entries(inp: Inputs) -> Iterator[Entry]:
             yield Entry("10.2.1", subject, "declared", "yes", (obj.loc(),), group)
             if obj.kind == "HorizontalPodAutoscaler":
                 for prop in ("minReplicas", "maxReplicas"):
-                    value = _dig(obj.body, ("spec", prop))
-                    if value is not None:
-                        yield Entry("12.2.1", subject, prop, str(value), (obj.loc("spec", prop),), group)
+                    replicas = scalar(obj.body, "spec", prop)
+                    if replicas is not None:
+                        yield Entry("12.2.1", subject, prop, replicas, (obj.loc("spec", prop),), group)
     for fact in inp.pipelines:
         subject = f"{fact.data.tool} {fact.data.name} ({fact.loc.path})"
         yield Entry("10.1.1", subject, "jobs", ", ".join(sorted(j.name for j in fact.data.jobs)), (fact.loc,))

@@ -14,7 +14,7 @@ from ..hcl import (
     Attribute, BinOp, Block, Body, Call, Conditional, Expr, ForExpr, GetAttr, Index, Literal,
     ObjectExpr, Opaque, Splat, Template, TupleExpr, Unary, Variable,
 )
-from ..model import Diagnostic, Fact, Loc, Severity
+from ..model import Diagnostic, Fact, Loc, Severity, internal_error
 from ..redact import CREDENTIAL_NAME
 from .hclfuncs import STRING_LIMIT, FunctionError, call_function
 from .values import ResourceRef, Unknown, contains_unknown
@@ -963,9 +963,14 @@ def evaluate(facts: Iterable[Fact], root_label: str = ".", max_steps: int = MAX_
     var_facts = {(_path(v)): v for v in var_files}
     for deployment in deployments:
         ev = _Evaluator(defs, deployment, max_steps)
-        bindings = _root_bindings(ev, defs[deployment.root], [var_facts[p] for p in deployment.var_files], diagnostics)
-        root = _ModuleInstance(defs[deployment.root], "", bindings)
-        ev.run_module(root)
+        try:
+            bindings = _root_bindings(ev, defs[deployment.root], [var_facts[p] for p in deployment.var_files], diagnostics)
+            root = _ModuleInstance(defs[deployment.root], "", bindings)
+            ev.run_module(root)
+        except Exception as exc:  # one deployment must not end the evaluation of the others
+            diagnostics.append(Diagnostic(Loc(deployment.root), Severity.ERROR,
+                                          internal_error(f"Terraform evaluation of {deployment.name}", exc)))
+            continue
         instances.extend(ev.instances)
         disabled.extend(ev.disabled)
         providers.extend(ev.providers)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
 from ..model import Loc
+from .fields import as_text
 from .values import ResourceRef, Unknown
 
 
@@ -80,14 +81,14 @@ def show(value: Any, lang: str) -> str:
     if value is None:
         return "null"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return as_text(int(value))
     if isinstance(value, list):
         return ", ".join(show(v, lang) for v in value) if value else "[]"
     if isinstance(value, dict):
         withheld = tr(lang, "(비공개)", "(withheld)")
-        return ", ".join(f"{k}={withheld if _SECRET_KEY.search(str(k)) else show(v, lang)}"
-                         for k, v in value.items()) if value else "{}"
-    return str(value)
+        return ", ".join(f"{key}={withheld if _SECRET_KEY.search(key) else show(v, lang)}"
+                         for key, v in ((as_text(k), v) for k, v in value.items())) if value else "{}"
+    return as_text(value)  # an int too long for str() shows as (number too large) instead of raising
 
 
 def is_unresolved(value: Any) -> bool:

@@ -64,3 +64,42 @@ def test_unreadable_file(tree: Tree) -> None:
 def test_tool_state_folders_are_skipped(tree: Tree) -> None:
     root = tree({"main.tf": GOOD, ".terraform/modules/x/main.tf": GOOD, ".git/config.tf": GOOD})
     assert walk(root) == ["main.tf"]
+
+
+def _boom(*args: object, **kwargs: object) -> None:
+    raise ValueError("hunter2-internal")  # an exception text that quotes a secret
+
+
+def test_one_failing_overlay_chart_or_deployment_does_not_end_the_scan(tree: Tree) -> None:
+    """A bug in one kustomize build, Helm render or Terraform deployment is a diagnostic; the others go on."""
+    from unittest import mock
+
+    from archinfer.collectors import helm, kustomize
+    from archinfer.infer import terraform
+    from archinfer.scan import analyze
+
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n"
+              "      containers:\n        - name: a\n          image: nginx:1\n")
+    root = tree({"a/kustomization.yaml": "resources: [d.yaml]\n", "a/d.yaml": deploy.format(name="web-a"),
+                 "b/kustomization.yaml": "resources: [d.yaml]\n", "b/d.yaml": deploy.format(name="web-b"),
+                 "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n", "c/templates/d.yaml": deploy.format(name="web-c"),
+                 "envs/dev/main.tf": GOOD, "envs/prod/main.tf": GOOD})
+    real_build, real_run = kustomize.build, terraform._Evaluator.run_module
+
+    def build(overlay: str, read_text: object) -> object:
+        return _boom() if overlay == "a" else real_build(overlay, read_text)  # type: ignore[arg-type]
+
+    def run_module(self: terraform._Evaluator, mod: object) -> None:
+        return _boom() if self.deployment.root == "envs/dev" else real_run(self, mod)  # type: ignore[arg-type]
+
+    with mock.patch.object(kustomize, "build", build), mock.patch.object(helm, "render", _boom), \
+            mock.patch.object(terraform._Evaluator, "run_module", run_module):
+        analysis = analyze(root, "en")
+    errors = {d.loc.path: d.message for d in analysis.diagnostics if d.severity is Severity.ERROR}
+    assert "kustomize build of a: ValueError at " in errors["a/kustomization.yaml"]
+    assert "rendering c: ValueError" in errors["c/Chart.yaml"]
+    assert "Terraform evaluation of" in errors["envs/dev"]
+    assert not any("hunter2" in str(d) for d in analysis.diagnostics)
+    built = [f.data.overlay for f in analysis.collected.facts if f.kind == "kustomize.build"]
+    assert built == ["b"]
+    assert {d.root for d in analysis.inputs.model.deployments} == {"envs/dev", "envs/prod"}  # type: ignore[union-attr]
