@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import typer
 
-from .model import Severity
+from .model import Limits, Severity
 from .redact import redact
 from .render import TemplateProblem
 
@@ -90,6 +90,11 @@ class Settings:
     strict: bool
     ignore: tuple[str, ...]
     templates: Optional[str]
+    limits: tuple[tuple[str, int], ...] = ()
+
+    def scan_limits(self) -> Limits:
+        """The bounds of this scan: the defaults, with the config file's [limits] over them."""
+        return Limits(ignore=self.ignore, **dict(self.limits))
 
 
 def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: bool) -> Settings:
@@ -106,7 +111,7 @@ def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: b
     configured_output = str(path / config.output) if config.output else None
     _check_output(output if output is not None else configured_output)
     return Settings(output if output is not None else configured_output, lang.value if lang else (config.lang or "ko"),
-                    strict or config.strict, config.ignore, config.templates)
+                    strict or config.strict, config.ignore, config.templates, config.limits)
 
 
 def _check_output(output: Optional[str]) -> None:
@@ -125,11 +130,10 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
 
     from .history import add_row
     from .infer import state
-    from .scan import Limits
 
     settings = settings or _settings(path, output, Lang(lang) if isinstance(lang, str) else lang, False)
     output, language = settings.output, settings.lang
-    analysis = analyze(path, language, Limits(ignore=settings.ignore), cluster=cluster)
+    analysis = analyze(path, language, settings.scan_limits(), cluster=cluster)
     from .infer.redactions import redactions
 
     withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
@@ -264,12 +268,12 @@ def _scan_json(path: Path, output: Optional[str], lang: Optional[Lang], quiet: b
     """The JSON form of a scan (schema/archinfer-output.schema.json): written whole, never merged."""
     from . import document
     from .jsonout import dumps, to_json
-    from .scan import Limits, analyze
+    from .scan import analyze
 
     settings = _settings(path, None, lang, strict)
     _check_output(output)
     label = path.resolve().name or "."
-    analysis = analyze(path, settings.lang, Limits(ignore=settings.ignore), cluster=options, label=label)
+    analysis = analyze(path, settings.lang, settings.scan_limits(), cluster=options, label=label)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(redact(str(diagnostic)), err=True)
@@ -326,10 +330,10 @@ def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
 
     from .gitbase import GitError, export
     from .infer import state
-    from .scan import Limits, analyze
+    from .scan import analyze
 
     settings = _settings(path, output, lang, False)
-    output, limits = settings.output, Limits(ignore=settings.ignore)
+    output, limits = settings.output, settings.scan_limits()
     label = path.resolve().name
     current = analyze(path, settings.lang, limits, label=label).state
     if base is not None:

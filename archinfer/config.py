@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KEYS = {"output": str, "lang": str, "ignore": list, "templates": str, "strict": bool}
+from .model import LIMIT_NAMES
+
+KEYS = {"output": str, "lang": str, "ignore": list, "templates": str, "strict": bool, "limits": dict}
 
 
 class ConfigError(Exception):
@@ -23,6 +25,7 @@ class Config:
     ignore: tuple[str, ...] = ()  # glob patterns of paths (relative to the scanned folder) not to read
     templates: str | None = None  # a folder whose document.<lang>.md.j2 or sections/<id>.md.j2 override the built-in ones
     strict: bool = False
+    limits: tuple[tuple[str, int], ...] = ()  # [limits] max_file_bytes = ..., overriding the defaults of model.Limits
     source: str = field(default="", compare=False)
 
 
@@ -63,4 +66,15 @@ def _parse(table: dict[str, Any], source: str, folder: Path) -> Config:
         raise ConfigError(f"{source}: ignore must be a list of glob patterns")
     templates = table.get("templates")
     return Config(table.get("output"), table.get("lang"), tuple(ignore),
-                  str(folder / templates) if templates else None, bool(table.get("strict", False)), source)
+                  str(folder / templates) if templates else None, bool(table.get("strict", False)),
+                  _limits(table.get("limits", {}), source), source)
+
+
+def _limits(table: dict[str, Any], source: str) -> tuple[tuple[str, int], ...]:
+    unknown = sorted(set(table) - set(LIMIT_NAMES))
+    if unknown:
+        raise ConfigError(f"{source}: unknown limit(s) {', '.join(unknown)} (known: {', '.join(LIMIT_NAMES)})")
+    for name, value in table.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{source}: limits.{name} must be a positive integer")
+    return tuple(sorted(table.items()))

@@ -39,6 +39,25 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Explicit bounds on what one scan reads (each configurable under [limits] in .archinfer.toml).
+
+    Past a bound, archinfer says so in a diagnostic naming the file (and line) and goes on with the rest.
+    """
+
+    max_file_bytes: int = 5 * 1024 * 1024  # larger files are skipped
+    max_yaml_aliases: int = 100  # alias uses per YAML file; real manifests use a few
+    max_yaml_nodes: int = 1_000_000  # nodes a YAML document may expand to through aliases
+    max_nesting: int = 200  # YAML nesting depth (HCL expressions stop at Python's own recursion limit)
+    max_eval_steps: int = 200_000  # Terraform expressions evaluated per deployment
+    max_facts: int = 2_000_000  # facts per scan; files past it are skipped
+    ignore: tuple[str, ...] = ()  # glob patterns of paths not to read at all (not a bound; kept with the others)
+
+
+LIMIT_NAMES = ("max_file_bytes", "max_yaml_aliases", "max_yaml_nodes", "max_nesting", "max_eval_steps", "max_facts")
+
+
+@dataclass(frozen=True)
 class Fact:
     """One thing a file says, as the file says it: `kind` names the collector's record type."""
 

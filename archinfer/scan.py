@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .collectors.registry import Collector, collectors
 from .collectors.secrets import KIND_WITHHELD
-from .model import CollectResult, Diagnostic, Fact, FileReport, Loc, Severity, internal_error
+from .model import CollectResult, Diagnostic, Fact, FileReport, Limits, Loc, Severity, internal_error
 
 if TYPE_CHECKING:
     from .infer.inputs import Inputs
@@ -22,14 +22,6 @@ if TYPE_CHECKING:
 # Folders that hold tool state, vendored code or caches, never the team's own infrastructure.
 SKIP_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
                        ".idea", ".vscode"})
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Explicit input limits (larger files are skipped with a diagnostic) and paths not to read at all."""
-
-    max_file_bytes: int = 5 * 1024 * 1024
-    ignore: tuple[str, ...] = ()
 
 
 def walk(root: Path, ignore: tuple[str, ...] = ()) -> list[str]:
@@ -71,13 +63,21 @@ def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
         collector = _pick(registry, rel)
         if collector is None:
             continue
+        if len(facts) >= limits.max_facts:  # the rest is listed, not read: a partial scan must say it is partial
+            files.append(FileReport(rel, collector.NAME, "skipped", "limit max_facts reached"))
+            continue
         report, file_facts, file_diags = _collect_file(root, rel, collector, limits)
         files.append(report)
         facts.extend(file_facts)
         diagnostics.extend(file_diags)
+    unread = [f.path for f in files if f.detail == "limit max_facts reached"]
+    if unread:
+        diagnostics.append(Diagnostic(Loc(unread[0]), Severity.WARNING,
+                                      f"this file and {len(unread) - 1} more were not read: the scan reached its limit "
+                                      f"of {limits.max_facts} facts (max_facts)"))
     read_text = reader(root, limits)
     for produce in (_kustomize, _helm):
-        more_facts, more_diags = produce(paths, read_text, root)
+        more_facts, more_diags = produce(paths, read_text, root, limits)
         facts.extend(more_facts)
         diagnostics.extend(more_diags)
     return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)))
@@ -106,7 +106,8 @@ def reader(root: Path, limits: Limits) -> Callable[[str], str]:
     return read_text
 
 
-def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path) -> tuple[list[Fact], list[Diagnostic]]:
+def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path,
+               limits: Limits) -> tuple[list[Fact], list[Diagnostic]]:
     """Build every top-level overlay (a kustomization no other kustomization uses) into objects."""
     from .collectors import kustomize
     from .collectors.kubernetes import K8sObject
@@ -120,12 +121,12 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path) ->
         return [], []
     facts: list[Fact] = [Fact(KIND_KUSTOMIZATION, Loc(p, 1), None) for p in files]
     diagnostics: list[Diagnostic] = []
-    for overlay in _top_level(dirs, read_text, kustomize.referenced_dirs):
-        if _is_component(files, overlay, read_text):
+    for overlay in _top_level(dirs, read_text, lambda d, r: kustomize.referenced_dirs(d, r, limits)):
+        if _is_component(files, overlay, read_text, limits):
             continue  # a component only means something inside an overlay that enables it
         kustomization = next(p for p in paths if (posixpath.dirname(p) or ".") == overlay and kustomize.is_kustomization(p))
         try:
-            result = kustomize.build(overlay, read_text)
+            result = kustomize.build(overlay, read_text, limits)
             objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
         except Exception as exc:  # one overlay must not end the scan of the others
             diagnostics.append(Diagnostic(Loc(kustomization), Severity.ERROR, internal_error(f"kustomize build of {overlay}", exc)))
@@ -146,7 +147,8 @@ def _with_cluster(collected: CollectResult, options: ClusterOptions) -> CollectR
                          tuple(sorted(collected.diagnostics + read.diagnostics)))
 
 
-def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tuple[list[Fact], list[Diagnostic]]:
+def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
+          limits: Limits) -> tuple[list[Fact], list[Diagnostic]]:
     """Each chart (not a vendored subchart) rendered once with values.yaml and once per other values file."""
     from .collectors import helm
     from .infer.kubernetes import KIND_RENDER, HelmRender
@@ -167,7 +169,7 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tupl
             diagnostics.append(Diagnostic(Loc(path), Severity.WARNING, f"cannot read chart: {exc}"))
             continue
         try:
-            chart, chart_diags = helm.chart_from(path, text, values_text, paths)
+            chart, chart_diags = helm.chart_from(path, text, values_text, paths, limits)
         except Exception as exc:  # one chart must not end the scan of the others
             diagnostics.append(Diagnostic(Loc(path), Severity.ERROR, internal_error(f"reading chart {chart_dir}", exc)))
             continue
@@ -178,7 +180,7 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path) -> tupl
         variants: list[list[str]] = [[]] + [[v] for v in chart.values_files if posixpath.basename(v) != "values.yaml"]
         for extra in variants:
             try:
-                result = helm.render(chart, tuple(extra), read_text, root)
+                result = helm.render(chart, tuple(extra), read_text, root, limits=limits)
             except Exception as exc:
                 label = " ".join([chart.dir, *extra])
                 diagnostics.append(Diagnostic(Loc(path, chart.line), Severity.ERROR, internal_error(f"rendering {label}", exc)))
@@ -205,14 +207,14 @@ def _top_level(dirs: list[str], read_text: Callable[[str], str], referenced: Cal
     return top + [d for d in dirs if d not in reached]
 
 
-def _is_component(files: list[str], folder: str, read_text: Callable[[str], str]) -> bool:
+def _is_component(files: list[str], folder: str, read_text: Callable[[str], str], limits: Limits) -> bool:
     """`kind: Component` kustomizations only mean something inside an overlay that lists them."""
     from .collectors.yamlload import YamlError, load_documents
 
     for path in files:
         if (posixpath.dirname(path) or ".") == folder:
             try:
-                docs = load_documents(read_text(path))
+                docs = load_documents(read_text(path), limits)
             except (OSError, UnicodeDecodeError, YamlError):
                 return False  # the build reports the problem
             return bool(docs) and isinstance(docs[0].data, dict) and docs[0].data.get("kind") == "Component"
@@ -261,7 +263,7 @@ def _collect_file(root: Path, rel: str, collector: Collector,
                 [Diagnostic(Loc(rel, line), Severity.WARNING, f"not UTF-8 text ({exc.reason}); file skipped")])
     withheld = _withheld(rel, text)
     try:
-        file_facts, file_diags = collector.collect(rel, text)
+        file_facts, file_diags = collector.collect(rel, text, limits)
     except Exception as exc:  # a collector bug must not end the scan; say where it happened
         return (FileReport(rel, collector.NAME, "error", type(exc).__name__), withheld,
                 [Diagnostic(loc, Severity.ERROR, internal_error(f"the {collector.NAME} collector", exc))])
@@ -314,7 +316,7 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
     collected = collect(root, limits)
     if cluster is not None:
         collected = _with_cluster(collected, cluster)
-    model = evaluate(collected.facts, label or root.resolve().name or ".")
+    model = evaluate(collected.facts, label or root.resolve().name or ".", limits.max_eval_steps)
     sets = k8s_sets(collected.facts)
     inputs = Inputs(model, components(model), lang, sets, tuple(w for s in sets for w in workloads(s)),
                     tuple(f for f in collected.facts if f.kind == "ci.pipeline"),

@@ -8,7 +8,7 @@ import shlex
 from dataclasses import dataclass, field
 from posixpath import basename
 
-from ..model import Diagnostic, Fact, Loc, Severity
+from ..model import Diagnostic, Fact, Limits, Loc, Severity
 from .cimodel import KIND_IMAGE, DockerImage, DockerStage, argv_of, program, split_commands
 
 NAME = "dockerfile"
@@ -275,7 +275,7 @@ def _entrypoint(stages: list[_Stage]) -> str | None:
     return entrypoint or cmd
 
 
-def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+def collect(path: str, text: str, limits: Limits = Limits()) -> tuple[list[Fact], list[Diagnostic]]:
     """One image fact per Dockerfile (at its first FROM); a file without FROM gives an error diagnostic."""
     diagnostics: list[Diagnostic] = []
     stages = _stages(_instructions(text, diagnostics, path), diagnostics, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..model import Diagnostic, Fact, Loc
+from ..model import Diagnostic, Fact, Limits, Loc
 from .secrets import KIND_WITHHELD, Withheld
 
 NAME = "dotenv"
@@ -19,7 +19,7 @@ def matches(path: str) -> bool:
     return name == ".env" or name.startswith(".env.") or name.endswith(".env")
 
 
-def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+def collect(path: str, text: str, limits: Limits = Limits()) -> tuple[list[Fact], list[Diagnostic]]:
     """One withheld entry per variable that has a value; nothing else of the file is kept."""
     facts: list[Fact] = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from ..model import Diagnostic, Loc, Severity
+from ..model import Diagnostic, Limits, Loc, Severity
 from .kubernetes import K8sObject, objects_from
 from .yamlload import YamlDoc, YamlError, load_documents
 
@@ -97,11 +97,11 @@ def is_chart_file(path: str) -> bool:
     return posixpath.basename(path) in CHART_FILES
 
 
-def chart_from(path: str, text: str, values_text: str | None = None,
-               all_paths: Iterable[str] | None = None) -> tuple[HelmChart | None, list[Diagnostic]]:
+def chart_from(path: str, text: str, values_text: str | None = None, all_paths: Iterable[str] | None = None,
+               limits: Limits = Limits()) -> tuple[HelmChart | None, list[Diagnostic]]:
     """Parse Chart.yaml; with values.yaml's text dependencies get `enabled`, with the tree's paths `vendored`."""
     try:
-        docs = load_documents(text)
+        docs = load_documents(text, limits)
     except YamlError as exc:
         return None, [Diagnostic(Loc(path, exc.line), Severity.ERROR, f"cannot parse Chart.yaml: {exc.message}")]
     doc = docs[0] if docs else None
@@ -117,7 +117,7 @@ def chart_from(path: str, text: str, values_text: str | None = None,
     app_version = _string_field(doc.data.get("appVersion"), "appVersion", Loc(path, doc.line_of("appVersion")),
                                 diagnostics)
     chart_dir = _dir_of(path)
-    values = _values_for_conditions(_join(chart_dir, "values.yaml"), values_text, diagnostics)
+    values = _values_for_conditions(_join(chart_dir, "values.yaml"), values_text, diagnostics, limits)
     paths = tuple(all_paths) if all_paths is not None else None
     dependencies = tuple(_dependencies(path, doc, values, paths, diagnostics))
     values_files = values_files_in(chart_dir, paths) if paths is not None else ()
@@ -211,10 +211,11 @@ def _tags(value: Any, what: str, where: Loc, diagnostics: list[Diagnostic]) -> t
     return tuple(tags)
 
 
-def _values_for_conditions(path: str, text: str | None, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
+def _values_for_conditions(path: str, text: str | None, diagnostics: list[Diagnostic],
+                           limits: Limits) -> dict[str, Any] | None:
     if text is None:
         return None
-    loaded, problems = _parse_values(path, text)
+    loaded, problems = _parse_values(path, text, limits)
     diagnostics.extend(problems)
     return loaded.data if loaded is not None else None
 
@@ -265,9 +266,9 @@ class _ValuesFile:
     lines: dict[ValuePath, int] = field(compare=False, repr=False)
 
 
-def _parse_values(path: str, text: str) -> tuple[_ValuesFile | None, list[Diagnostic]]:
+def _parse_values(path: str, text: str, limits: Limits) -> tuple[_ValuesFile | None, list[Diagnostic]]:
     try:
-        docs = load_documents(text)
+        docs = load_documents(text, limits)
     except YamlError as exc:
         return None, [Diagnostic(Loc(path, exc.line), Severity.WARNING, f"cannot parse values file: {exc.message}")]
     doc = docs[0] if docs else None
@@ -388,10 +389,10 @@ class _DependencyState:
 
 
 def render(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, root: Path, *,
-           use_sdk: bool = True, timeout: float = SDK_TIMEOUT) -> RenderResult:
+           use_sdk: bool = True, timeout: float = SDK_TIMEOUT, limits: Limits = Limits()) -> RenderResult:
     """The chart's objects with these values files over values.yaml: Helm's own render when it can be trusted."""
     chart_file = _chart_file(chart, root)
-    variant = _load_variant(chart, values_files, read_text, root)
+    variant = _load_variant(chart, values_files, read_text, root, limits)
     names = [posixpath.basename(f) for f in variant.read]
     label = " + ".join(names) if names else "(no values file)"
     deps = _dependency_states(chart, variant.values, root, read_text)
@@ -412,7 +413,8 @@ def render(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, r
     return _static_result(chart, chart_file, label, variant, deps, reasons, read_text, root)
 
 
-def _load_variant(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, root: Path) -> _Variant:
+def _load_variant(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, root: Path,
+                  limits: Limits) -> _Variant:
     # The chart's own values.yaml is Helm's defaults; every other file is a user -f file on top of it.
     defaults_path = next((p for p in (*chart.values_files, *values_files)
                           if _dir_of(p) == _dir_of(_join(chart.dir, "Chart.yaml"))
@@ -428,7 +430,7 @@ def _load_variant(chart: HelmChart, values_files: Sequence[str], read_text: Read
         except (OSError, UnicodeDecodeError) as exc:
             diagnostics.append(Diagnostic(Loc(path), Severity.WARNING, f"cannot read values file: {_reason(exc)}"))
             continue
-        parsed, problems = _parse_values(path, text)
+        parsed, problems = _parse_values(path, text, limits)
         diagnostics.extend(problems)
         if parsed is not None:
             loaded.append(parsed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from posixpath import basename
 
-from ..model import Diagnostic, Fact, Loc, Severity
+from ..model import Diagnostic, Fact, Limits, Loc, Severity
 from .cimodel import (KIND_PIPELINE, CiJob, CiPipeline, CiStep, StepKind, environment_in, registry_host, safe_env,
                       script_steps, sort_kinds)
 
@@ -354,7 +354,7 @@ def _when(nodes: tuple[_Node, ...]) -> list[str]:
     return out
 
 
-def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+def collect(path: str, text: str, limits: Limits = Limits()) -> tuple[list[Fact], list[Diagnostic]]:
     """The pipeline of one Jenkinsfile; unreadable Groovy gives a diagnostic with its line, never an exception."""
     diagnostics: list[Diagnostic] = []
     try:

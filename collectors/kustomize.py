@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..model import Diagnostic, Loc, Severity
+from ..model import Diagnostic, Limits, Loc, Severity
 from .yamlload import YamlDoc, YamlError, load_documents
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -50,9 +50,9 @@ def is_kustomization(path: str) -> bool:
     return posixpath.basename(path) in KUSTOMIZATION_NAMES
 
 
-def build(overlay: str, read_text: ReadText) -> BuildResult:
+def build(overlay: str, read_text: ReadText, limits: Limits = Limits()) -> BuildResult:
     """Build the kustomization in folder `overlay` (relative to the scanned root) as `kubectl kustomize` would."""
-    ctx = _Ctx(read_text)
+    ctx = _Ctx(read_text, limits)
     root = _norm_dir(overlay)
     resources: list[_Res] = []
     kust = _load_kust(ctx, root, None)
@@ -66,9 +66,9 @@ def build(overlay: str, read_text: ReadText) -> BuildResult:
     return BuildResult(root or ".", objects, tuple(sorted(ctx.files)), tuple(ctx.diagnostics))
 
 
-def referenced_dirs(overlays: Iterable[str], read_text: ReadText) -> set[str]:
+def referenced_dirs(overlays: Iterable[str], read_text: ReadText, limits: Limits = Limits()) -> set[str]:
     """Folders that the given kustomizations (or those they use, transitively) use as a base, component or resource."""
-    ctx = _Ctx(read_text)
+    ctx = _Ctx(read_text, limits)
     found: set[str] = set()
     seen: set[str] = set()
     todo = [_norm_dir(o) for o in overlays]
@@ -100,6 +100,7 @@ class _Ctx:
     """Per-build state (mutable on purpose): how to read files, which were read, what went wrong."""
 
     read_text: ReadText
+    limits: Limits = field(default_factory=Limits)
     files: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     vars: list[_Var] = field(default_factory=list)  # every kustomization's vars end up in the top one's
@@ -277,19 +278,19 @@ class _Doc:
     empty: frozenset[Path] = frozenset()
 
 
-def _load_yaml(text: str) -> list[YamlDoc]:
+def _load_yaml(text: str, limits: Limits) -> list[YamlDoc]:
     """load_documents, with any failure as a YamlError whose message never quotes the text (it may be secret)."""
     try:
-        return load_documents(text)
+        return load_documents(text, limits)
     except YamlError:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError, yaml.YAMLError):
         raise YamlError("cannot read YAML: a value does not fit its tag", 0) from None
 
 
-def _parse_resources(text: str) -> list[_Doc]:
+def _parse_resources(text: str, limits: Limits) -> list[_Doc]:
     """The documents of a resource or patch file; raises YamlError with the failing line."""
-    docs = _load_yaml(text)
+    docs = _load_yaml(text, limits)
     loader = _ResourceLoader(text)
     values: list[tuple[Any, frozenset[Path]]] = []
     try:
@@ -431,7 +432,7 @@ def _load_kust(ctx: _Ctx, folder: str, ref: Loc | None) -> _Kust | None:
         ctx.report(Loc(path), f"several kustomization files in '{folder or '.'}' ({', '.join(names)}): "
                               "kustomize refuses to choose; this build uses the first")
     try:
-        docs = _load_yaml(text)
+        docs = _load_yaml(text, ctx.limits)
     except YamlError as exc:
         ctx.report(Loc(path, exc.line), exc.message)
         return None
@@ -819,7 +820,7 @@ def _enter(ctx: _Ctx, path: str, loc: Loc, chain: tuple[str, ...], component: bo
 def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
     """The resources of one file, Lists unwrapped (after the other documents, as kustomize queues them)."""
     try:
-        docs = _parse_resources(text)
+        docs = _parse_resources(text, ctx.limits)
     except YamlError as exc:
         ctx.report(loc, f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
         return []
@@ -1344,7 +1345,7 @@ def _load_configurations(ctx: _Ctx, kust: _Kust) -> _Config:
         if text is None:
             continue
         try:
-            docs = _load_yaml(text)
+            docs = _load_yaml(text, ctx.limits)
         except YamlError as exc:
             ctx.report(loc, f"configuration '{entry}': {exc.message}")
             continue
@@ -1464,11 +1465,11 @@ def _builtin_plugins(ctx: _Ctx, kust: _Kust, resmap: list[_Res], config: _Config
 
 
 def _plugin_configs(ctx: _Ctx, kust: _Kust, entry: str, loc: Loc) -> list[dict[str, Any]]:
-    inline = _patch_docs(entry)
+    inline = _patch_docs(entry, ctx.limits)
     if inline:
         return inline
     text = _patch_file(ctx, kust, entry, loc)
-    docs = _patch_docs(text) if text is not None else []
+    docs = _patch_docs(text, ctx.limits) if text is not None else []
     if docs is None:
         ctx.report(loc, f"transformer config '{entry}' is not a list of objects: not run")
     return docs or []
@@ -1797,10 +1798,10 @@ class _PatchError(Exception):
     """A patch that kustomize would refuse to apply; the message never quotes values."""
 
 
-def _patch_docs(text: str) -> list[dict[str, Any]] | None:
+def _patch_docs(text: str, limits: Limits) -> list[dict[str, Any]] | None:
     """Strategic-merge patch documents (Lists unwrapped), or None when the text is not resources."""
     try:
-        docs = _parse_resources(text)
+        docs = _parse_resources(text, limits)
     except YamlError:
         return None
     queue: deque[Any] = deque(doc.data for doc in docs)
@@ -1825,7 +1826,7 @@ def _patch_strategic_merge(ctx: _Ctx, kust: _Kust, resmap: list[_Res]) -> None:
 
 def _apply_smp_entry(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: str, loc: Loc) -> None:
     """A patchesStrategicMerge entry: inline patches, else a file of them; each names its one target."""
-    inline = _patch_docs(entry)
+    inline = _patch_docs(entry, ctx.limits)
     patches = inline if inline else _file_patch_docs(ctx, kust, entry, loc)
     for patch in patches or []:  # None after a reported problem
         target = _unique_target(ctx, resmap, patch, loc)
@@ -1837,7 +1838,7 @@ def _file_patch_docs(ctx: _Ctx, kust: _Kust, entry: str, loc: Loc) -> list[dict[
     text = _patch_file(ctx, kust, entry, loc)
     if text is None:
         return None
-    docs = _patch_docs(text)
+    docs = _patch_docs(text, ctx.limits)
     if docs is None:
         ctx.report(loc, f"patch '{entry}' is not a strategic-merge patch (each document needs kind and name)")
     return docs
@@ -1878,11 +1879,11 @@ def _apply_patch(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: dict[str, An
     if text is None:
         return
     target = entry.get("target")
-    smp = _patch_docs(text)
+    smp = _patch_docs(text, ctx.limits)
     if smp:
         _apply_patch_entry(ctx, resmap, smp, target, _mapping(entry.get("options")), loc)
         return
-    ops = _json_ops(text)
+    ops = _json_ops(text, ctx.limits)
     if ops is None:
         ctx.report(loc, "patch is neither a strategic-merge patch nor a JSON 6902 patch: not applied")
     elif not isinstance(target, dict):
@@ -2034,20 +2035,20 @@ def _apply_json6902(ctx: _Ctx, kust: _Kust, resmap: list[_Res], entry: dict[str,
         ctx.report(loc, "patchesJson6902 needs a target with a name: not applied")
         return
     text = _patch_text(ctx, kust, entry, loc)
-    ops = _json_ops(text) if text is not None else None
+    ops = _json_ops(text, ctx.limits) if text is not None else None
     if text is not None and not ops:
         ctx.report(loc, "not a JSON 6902 patch (a list of operations): not applied")
     if ops:
         _apply_json_patch(ctx, resmap, ops, target, loc, store_prev=False)
 
 
-def _json_ops(text: str) -> list[dict[str, Any]] | None:
+def _json_ops(text: str, limits: Limits) -> list[dict[str, Any]] | None:
     """JSON 6902 operations: JSON text, or YAML read as sigs.k8s.io/yaml reads it (YAML 1.1)."""
     try:
         if text.lstrip().startswith("["):
             value = json.loads(text)
         else:
-            docs = _load_yaml(text)
+            docs = _load_yaml(text, limits)
             value = docs[0].data if docs else None
     except (ValueError, YamlError):
         return None
@@ -2238,7 +2239,7 @@ def _replacement_list(ctx: _Ctx, kust: _Kust, entry: dict[str, Any], loc: Loc) -
     if text is None:
         return []
     try:
-        docs = _load_yaml(text)
+        docs = _load_yaml(text, ctx.limits)
     except YamlError as exc:
         ctx.report(loc, f"replacement file '{path}': {exc.message}")
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Protocol
 
-from ..model import Diagnostic, Fact
+from ..model import Diagnostic, Fact, Limits
 from . import dockerfile, dotenv, jenkinsfile, terraform, tfvars, yaml_files
 
 
@@ -16,7 +16,7 @@ class Collector(Protocol):
 
     def matches(self, path: str) -> bool: ...
 
-    def collect(self, path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]: ...
+    def collect(self, path: str, text: str, limits: Limits = ...) -> tuple[list[Fact], list[Diagnostic]]: ...
 
 
 def collectors() -> dict[str, Collector]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from posixpath import dirname
 
 from ..hcl import Block
-from ..model import Diagnostic, Fact, Loc, Severity
+from ..model import Diagnostic, Fact, Limits, Loc, Severity
 from .hclparse import HclSyntaxError, parse_hcl
 
 NAME = "terraform"
@@ -30,7 +30,7 @@ def matches(path: str) -> bool:
     return path.endswith((".tf", ".tofu"))
 
 
-def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+def collect(path: str, text: str, limits: Limits = Limits()) -> tuple[list[Fact], list[Diagnostic]]:
     """Parse one configuration file into block facts, or one diagnostic naming the failing line."""
     try:
         body = parse_hcl(text)

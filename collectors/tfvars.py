@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from posixpath import basename, dirname
 
 from ..hcl import Attribute, Literal
-from ..model import Diagnostic, Fact, Loc, Severity
+from ..model import Diagnostic, Fact, Limits, Loc, Severity
 from .hclparse import HclSyntaxError, parse_hcl
 
 NAME = "tfvars"
@@ -28,7 +28,7 @@ def matches(path: str) -> bool:
     return path.endswith((".tfvars", ".tfvars.json"))
 
 
-def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+def collect(path: str, text: str, limits: Limits = Limits()) -> tuple[list[Fact], list[Diagnostic]]:
     """One fact for the whole file; a parse error is one diagnostic with its line."""
     try:
         assignments = _from_json(text) if path.endswith(".json") else parse_hcl(text).attributes

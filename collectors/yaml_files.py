@@ -5,7 +5,7 @@ from __future__ import annotations
 from posixpath import basename
 from typing import Callable
 
-from ..model import Diagnostic, Fact, Loc, Severity
+from ..model import Diagnostic, Fact, Limits, Loc, Severity
 from . import kubernetes
 from .yamlload import YamlDoc, YamlError, load_documents
 
@@ -32,12 +32,12 @@ def is_helm_template(path: str, text: str) -> bool:
     return "/templates/" in f"/{path}" and ("{{" in text)
 
 
-def collect(path: str, text: str) -> tuple[list[Fact], list[Diagnostic]]:
+def collect(path: str, text: str, limits: Limits = Limits()) -> tuple[list[Fact], list[Diagnostic]]:
     """Kubernetes objects and pipelines of one file; other YAML gives nothing (and no noise)."""
     if is_helm_template(path, text) or basename(path) in ("Chart.yaml", "Chart.yml"):
         return [], []
     try:
-        docs = load_documents(text)
+        docs = load_documents(text, limits)
     except YamlError as exc:
         return [], [Diagnostic(Loc(path, exc.line), Severity.WARNING, exc.message)]
     facts = kubernetes.facts_from(path, docs)

@@ -7,10 +7,11 @@ from typing import Any
 
 import yaml
 
-# Aliases make a small file expand into a huge tree when walked; real manifests use few.
-MAX_ALIASES = 100
-# The size a document would have with every alias expanded (real CRDs stay far below).
-MAX_EXPANDED_NODES = 1_000_000
+from ..model import Limits
+
+# Aliases make a small file expand into a huge tree when walked, so their number and the size of the
+# expanded document are bounded (Limits.max_yaml_aliases, max_yaml_nodes); so is nesting (max_nesting).
+DEFAULTS = Limits()
 
 
 class YamlError(Exception):
@@ -86,14 +87,15 @@ def _loader() -> type:
     return _LOADER[0]
 
 
-def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
+def load_documents(text: str, limits: Limits = DEFAULTS) -> list[YamlDoc]:
     """Every document of a YAML stream with lines; raises YamlError with the failing line."""
+    max_aliases = limits.max_yaml_aliases
     try:
         aliases = sum(1 for event in yaml.parse(text, Loader=_loader()) if isinstance(event, yaml.AliasEvent))
     except yaml.YAMLError as exc:
         raise _error(exc) from None
     if aliases > max_aliases:
-        raise YamlError(f"{aliases} YAML aliases (limit {max_aliases}): not expanded", 0)
+        raise YamlError(f"{aliases} YAML aliases (limit max_yaml_aliases = {max_aliases}): not expanded", 0)
     loader = _loader()(text)
     docs: list[YamlDoc] = []
     try:
@@ -101,10 +103,10 @@ def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
             node = loader.get_node()
             if node is None:
                 continue
-            expanded = _expanded_size(node, {})
-            if expanded > MAX_EXPANDED_NODES:
-                raise YamlError(f"document expands to {expanded} nodes through aliases (limit {MAX_EXPANDED_NODES})",
-                                node.start_mark.line + 1)
+            expanded = _expanded_size(node, {}, limits.max_nesting)
+            if expanded > limits.max_yaml_nodes:
+                raise YamlError(f"document expands to {expanded} nodes through aliases "
+                                f"(limit max_yaml_nodes = {limits.max_yaml_nodes})", node.start_mark.line + 1)
             lines: dict[Path, int] = {}
             _index(node, (), lines, 0, set())
             try:
@@ -122,19 +124,20 @@ def load_documents(text: str, max_aliases: int = MAX_ALIASES) -> list[YamlDoc]:
     return docs
 
 
-def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
+def _expanded_size(node: Any, memo: dict[int, int], max_depth: int, depth: int = 0) -> int:
     """Nodes in the document with aliases expanded, computed once per shared node."""
-    if depth > 200:
-        raise YamlError("YAML nested deeper than 200 levels", node.start_mark.line + 1)
+    if depth > max_depth:
+        raise YamlError(f"YAML nested deeper than {max_depth} levels (limit max_nesting)", node.start_mark.line + 1)
     known = memo.get(id(node))
     if known is not None:
         return known
     memo[id(node)] = 1  # a recursive alias counts once instead of looping
     size = 1
     if isinstance(node, yaml.MappingNode):
-        size += sum(_expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value)
+        size += sum(_expanded_size(k, memo, max_depth, depth + 1) + _expanded_size(v, memo, max_depth, depth + 1)
+                    for k, v in node.value)
     elif isinstance(node, yaml.SequenceNode):
-        size += sum(_expanded_size(item, memo, depth + 1) for item in node.value)
+        size += sum(_expanded_size(item, memo, max_depth, depth + 1) for item in node.value)
     memo[id(node)] = size
     return size
 

@@ -14,7 +14,7 @@ from ..hcl import (
     Attribute, BinOp, Block, Body, Call, Conditional, Expr, ForExpr, GetAttr, Index, Literal,
     ObjectExpr, Opaque, Splat, Template, TupleExpr, Unary, Variable,
 )
-from ..model import Diagnostic, Fact, Loc, Severity, internal_error
+from ..model import Diagnostic, Fact, Limits, Loc, Severity, internal_error
 from ..redact import CREDENTIAL_NAME
 from .hclfuncs import STRING_LIMIT, FunctionError, call_function
 from .values import ResourceRef, Unknown, contains_unknown
@@ -318,7 +318,7 @@ class _ModuleInstance:
 
 # Expressions evaluated per deployment before the rest is left unresolved; the largest real roots tried
 # (terraform-aws-eks examples: 4,728; AKS landing zone: 1,193) need a fortieth of this.
-MAX_EVAL_STEPS = 200_000
+MAX_EVAL_STEPS = Limits.max_eval_steps
 # Instances one `count` may create before it is left unresolved.
 MAX_INSTANCES = 10_000
 

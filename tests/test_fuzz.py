@@ -985,9 +985,8 @@ def test_broken_helm_template_is_named_on_stderr(tmp_path: Path) -> None:
     assert "gochart/templates/deploy.yaml" in result.stderr, result.stderr
 
 
-def test_the_whole_corpus_in_one_tree_and_strict(tmp_path: Path) -> None:
-    """All cases side by side (each in its own folder): exit 0, every bad file named; --strict: exit 1."""
-    root = tmp_path / "repo"
+def _whole_corpus(root: Path) -> list[str]:
+    """Every case in its own folder under `root`, one good file at the top; the paths diagnostics must name."""
     root.mkdir()
     shutil.copy(NASTY / "_good" / "main.tf", root / "main.tf")
     named: list[str] = []
@@ -997,6 +996,44 @@ def test_the_whole_corpus_in_one_tree_and_strict(tmp_path: Path) -> None:
         build_case(root / name, name)
         (root / name / "main.tf").unlink()  # one good file, at the top
         named += [f"{name}/{p}" for p in case.named]
+    return named
+
+
+CORPUS_SECONDS = 30
+CORPUS_MEGABYTES = 500
+_MEASURED_SCAN = """
+import resource, sys
+from archinfer.cli import main
+try:
+    sys.argv = ["archinfer", "scan", sys.argv[1], "-o", "-", "--lang", "en"]
+    main()
+finally:
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(f"archinfer-test-peak-kb={peak}", file=sys.stderr)
+"""
+
+
+def test_the_whole_corpus_within_time_and_memory_bounds(tmp_path: Path) -> None:
+    """The corpus scanned by a fresh process (so its peak memory is the scan's own): under 30 s and 500 MB."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "repo"
+    named = _whole_corpus(root)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _MEASURED_SCAN, str(root)], capture_output=True, text=True,
+                            timeout=CORPUS_SECONDS, stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    assert result.returncode == 0, result.stderr[-2000:]
+    peak_kb = int(result.stderr.rsplit("archinfer-test-peak-kb=", 1)[1].split()[0])
+    assert elapsed < CORPUS_SECONDS and peak_kb < CORPUS_MEGABYTES * 1024, (elapsed, peak_kb)
+    assert GOOD_MARK in result.stdout and not [p for p in named if p not in result.stderr]
+
+
+def test_the_whole_corpus_in_one_tree_and_strict(tmp_path: Path) -> None:
+    """All cases side by side (each in its own folder): exit 0, every bad file named; --strict: exit 1."""
+    root = tmp_path / "repo"
+    named = _whole_corpus(root)
     result = invoke(["scan", str(root), "-o", "-", "--lang", "en"], stop=30)
     assert_clean_exit(result)
     assert GOOD_MARK in result.stdout and "utf16-web" in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from archinfer.collectors import yaml_files
 from archinfer.collectors.kubernetes import K8sObject
 from archinfer.collectors.yamlload import YamlError, load_documents
+from archinfer.model import Limits
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_alias_bomb_is_refused_before_it_is_built() -> None:
         load_documents(bomb)
     assert "aliases" in info.value.message
     with pytest.raises(YamlError):  # few aliases, but each one multiplies the tree
-        load_documents(bomb, max_aliases=1000)
+        load_documents(bomb, Limits(max_yaml_aliases=1000))
 
 
 def test_yaml_value_tag_and_timestamps() -> None:
