@@ -274,6 +274,11 @@ def _collect_file(root: Path, rel: str, collector: Collector,
     return FileReport(rel, collector.NAME, status), file_facts + [f for f in withheld if f.loc not in known], file_diags
 
 
+def read_infrastructure(collected: CollectResult) -> bool:
+    """Whether any infrastructure file parsed (a scan that read nothing useful must say so loudly)."""
+    return any(f.status == "parsed" and f.kind != "dotenv" for f in collected.files)
+
+
 def _withheld(rel: str, text: str) -> list[Fact]:
     """Where the file holds secrets (even a file its collector cannot read), for the redaction report."""
     from .collectors.secrets import sweep
@@ -323,5 +328,8 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
                     tuple(f for f in collected.facts if f.kind == "docker.image"),
                     tuple(f for f in collected.facts if f.kind == "helm.chart"))
     built = build_document(inputs, collected)  # a view that fails becomes a note and an error, not a crash
-    diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics) | set(built.diagnostics)))
+    empty = () if read_infrastructure(collected) else (Diagnostic(
+        Loc("."), Severity.WARNING, "no infrastructure code was read under this path (nothing parsed): "
+                                    "every generated section is empty"),)
+    diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics) | set(built.diagnostics) | set(empty)))
     return Analysis(collected, built.views, diagnostics, architecture_state(inputs), inputs)

@@ -85,7 +85,7 @@ def test_empty_tree_says_so_loudly(tree: Tree) -> None:
     root = tree({"README.md": "nothing here\n"})
     result = runner.invoke(app, ["scan", str(root), "-o", "-"])
     assert result.exit_code == 0
-    assert "인프라 코드 파일을 찾지 못했습니다" in result.stdout
+    assert "읽을 수 있는 인프라 코드를 찾지 못했습니다" in result.stdout
     assert "스캔한 파일에서 탐지되지 않음" in result.stdout
 
 

@@ -103,3 +103,17 @@ def test_one_failing_overlay_chart_or_deployment_does_not_end_the_scan(tree: Tre
     built = [f.data.overlay for f in analysis.collected.facts if f.kind == "kustomize.build"]
     assert built == ["b"]
     assert {d.root for d in analysis.inputs.model.deployments} == {"envs/dev", "envs/prod"}  # type: ignore[union-attr]
+
+
+def test_a_scan_that_reads_nothing_useful_says_so_on_the_terminal_and_in_the_document(tree: Tree) -> None:
+    from typer.testing import CliRunner
+
+    from archinfer.cli import app
+
+    root = tree({"docs/readme.md": "# hi\n", "broken.tf": "resource {\n", "k8s/notes.yaml": "a: 1\n"})
+    result = CliRunner().invoke(app, ["scan", str(root), "-o", "-", "--lang", "en"])
+    assert result.exit_code == 0
+    assert "warning: no infrastructure code was read under this path" in result.stderr
+    assert "no infrastructure code could be read under the scanned path" in result.stdout
+    strict = CliRunner().invoke(app, ["scan", str(root), "-o", "-", "--strict"])
+    assert strict.exit_code == 1
