@@ -17,6 +17,7 @@ from .redact import redact
 from .render import TemplateProblem
 
 if TYPE_CHECKING:
+    from .scan import Analysis, Progress
     from .infer.redactions import Redaction
     from .infer.state import Change
     from .scan import ClusterOptions
@@ -68,7 +69,11 @@ OutputOpt = typer.Option(None, "--output", "-o", help=f"Document to write; '-' f
 LangOpt = typer.Option(None, "--lang", help="Language of a new document [default: ko, or the config file's].")
 StrictOpt = typer.Option(False, "--strict", help="Fail (exit 1) when the scan reports warnings.")
 TakeNewOpt = typer.Option(False, "--take-new", help="In regions a person edited, replace their text with the new one.")
-QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors (and no progress bar).")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Processes that parse files [default: the usable CPU cores].")
+CacheDirOpt = typer.Option(None, "--cache-dir", help="Cache of parsed files and results [default: $ARCHINFER_CACHE_DIR, "
+                                                     "else ~/.cache/archinfer]; safe to delete.")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the cache.")
 RedactionsOpt = typer.Option(False, "--show-redactions", help="List on stderr what was withheld as secret, and why (names and lines only).")
 ClusterOpt = typer.Option(False, "--cluster", help="Also read the live cluster of the current kubeconfig context (read-only; needs archinfer\\[cluster]).")
 ContextOpt = typer.Option(None, "--context", help="kubeconfig context for --cluster.")
@@ -91,13 +96,16 @@ class Settings:
     ignore: tuple[str, ...]
     templates: Optional[str]
     limits: tuple[tuple[str, int], ...] = ()
+    jobs: int = 1
+    cache_dir: Optional[str] = None  # None: no cache
 
     def scan_limits(self) -> Limits:
         """The bounds of this scan: the defaults, with the config file's [limits] over them."""
         return Limits(ignore=self.ignore, **dict(self.limits))
 
 
-def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: bool) -> Settings:
+def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: bool, jobs: Optional[int] = None,
+              cache_dir: Optional[str] = None, no_cache: bool = False) -> Settings:
     from .config import ConfigError, load
 
     if not path.exists():
@@ -110,8 +118,53 @@ def _settings(path: Path, output: Optional[str], lang: Optional[Lang], strict: b
         raise UsageError(str(exc)) from exc
     configured_output = str(path / config.output) if config.output else None
     _check_output(output if output is not None else configured_output)
+    if no_cache or config.cache is False:
+        cache = None
+    else:
+        from .cache import default_folder
+
+        cache = cache_dir or (str(path / config.cache) if isinstance(config.cache, str) else str(default_folder()))
     return Settings(output if output is not None else configured_output, lang.value if lang else (config.lang or "ko"),
-                    strict or config.strict, config.ignore, config.templates, config.limits)
+                    strict or config.strict, config.ignore, config.templates, config.limits,
+                    jobs or config.jobs or _cores(), cache)
+
+
+def _cores() -> int:
+    """The cores this process may use (a CI container's CPU set, not the host's count)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _analyze(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptions | None" = None,
+             label: Optional[str] = None) -> "Analysis":
+    """analyze() with this run's processes, cache and progress bar; cache problems are printed, never fatal."""
+    from .scan import analyze
+
+    cache = None
+    if settings.cache_dir is not None:
+        from .cache import Cache
+
+        cache = Cache(Path(settings.cache_dir))
+    progress = None if quiet else _progress_bar()
+    analysis = analyze(path, settings.lang, settings.scan_limits(), cluster=cluster, label=label, jobs=settings.jobs,
+                       cache=cache, progress=progress)
+    if cache is not None and not quiet:
+        for problem in cache.problems:
+            typer.echo(f"archinfer: warning: cache: {problem}", err=True)
+    return analysis
+
+
+def _progress_bar() -> "Progress | None":
+    """A progress bar on stderr when it is a terminal (never in CI logs or pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    from .progress import Bar
+
+    return Bar()
 
 
 def _check_output(output: Optional[str]) -> None:
@@ -126,14 +179,13 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
     from . import document
     from .merge import MarkerError, merge
     from .render import render_document, render_regions
-    from .scan import analyze
 
     from .history import add_row
     from .infer import state
 
     settings = settings or _settings(path, output, Lang(lang) if isinstance(lang, str) else lang, False)
     output, language = settings.output, settings.lang
-    analysis = analyze(path, language, settings.scan_limits(), cluster=cluster)
+    analysis = _analyze(path, settings, quiet, cluster)
     from .infer.redactions import redactions
 
     withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
@@ -228,7 +280,8 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
          context: Optional[str] = ContextOpt, kubeconfig: Optional[str] = KubeconfigOpt,
          show_redactions: bool = RedactionsOpt,
          fmt: DiffFormat = typer.Option(DiffFormat.md, "--format",
-                                        help="md: the document; json: facts and sections with provenance (stdout unless -o).")) -> None:
+                                        help="md: the document; json: facts and sections with provenance (stdout unless -o)."),
+         jobs: Optional[int] = JobsOpt, cache_dir: Optional[str] = CacheDirOpt, no_cache: bool = NoCacheOpt) -> None:
     """Create or refresh the document from the infrastructure code under PATH.
 
     Example:  archinfer scan ./infra -o docs/architecture.md
@@ -240,9 +293,9 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
 
     options = ClusterOptions(context, kubeconfig) if cluster or context or kubeconfig else None
     if fmt is DiffFormat.json:
-        _scan_json(path, output, lang, quiet, options, strict)
+        _scan_json(path, output, quiet, options, _settings(path, None, lang, strict, jobs, cache_dir, no_cache))
         return
-    settings = _settings(path, output, lang, strict)
+    settings = _settings(path, output, lang, strict, jobs, cache_dir, no_cache)
     outcome = _produce(path, settings.output, settings.lang, take_new, quiet, options, settings)
     if show_redactions:
         _print_redactions(outcome.redactions)
@@ -263,17 +316,15 @@ def scan(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
         raise typer.Exit(EXIT_FAIL)
 
 
-def _scan_json(path: Path, output: Optional[str], lang: Optional[Lang], quiet: bool, options: "ClusterOptions | None",
-               strict: bool) -> None:
+def _scan_json(path: Path, output: Optional[str], quiet: bool, options: "ClusterOptions | None",
+               settings: Settings) -> None:
     """The JSON form of a scan (schema/archinfer-output.schema.json): written whole, never merged."""
     from . import document
     from .jsonout import dumps, to_json
-    from .scan import analyze
 
-    settings = _settings(path, None, lang, strict)
     _check_output(output)
     label = path.resolve().name or "."
-    analysis = analyze(path, settings.lang, settings.scan_limits(), cluster=options, label=label)
+    analysis = _analyze(path, settings, quiet, options, label)
     for diagnostic in analysis.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(redact(str(diagnostic)), err=True)
@@ -289,12 +340,13 @@ def _scan_json(path: Path, output: Optional[str], lang: Optional[Lang], quiet: b
 @app.command()
 @_errors
 def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional[Lang] = LangOpt, strict: bool = StrictOpt,
-          quiet: bool = QuietOpt) -> None:
+          quiet: bool = QuietOpt, jobs: Optional[int] = JobsOpt, cache_dir: Optional[str] = CacheDirOpt,
+          no_cache: bool = NoCacheOpt) -> None:
     """Exit 1 and show the diff when the document is not what scan would write. Never writes.
 
     Example:  archinfer check ./infra
     """
-    settings = _settings(path, output, lang, strict)
+    settings = _settings(path, output, lang, strict, jobs, cache_dir, no_cache)
     strict, output = settings.strict, settings.output
     outcome = _produce(path, output, settings.lang, False, quiet, settings=settings)
     target = _output_path(path, output) or Path(DEFAULT_OUTPUT)
@@ -320,7 +372,8 @@ def check(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optiona
 @_errors
 def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional[Lang] = LangOpt, quiet: bool = QuietOpt,
          base: Optional[str] = typer.Option(None, "--base", help="Compare with the code at this git revision instead of the recorded state."),
-         fmt: DiffFormat = typer.Option(DiffFormat.md, "--format", help="md for a PR comment, json for tools.")) -> None:
+         fmt: DiffFormat = typer.Option(DiffFormat.md, "--format", help="md for a PR comment, json for tools."),
+         jobs: Optional[int] = JobsOpt, cache_dir: Optional[str] = CacheDirOpt, no_cache: bool = NoCacheOpt) -> None:
     """How the inferred architecture changed: against the state the document was generated from, or a git revision.
 
     Example:  archinfer diff ./infra --base origin/main --format md
@@ -330,19 +383,18 @@ def diff(path: Path = PathArg, output: Optional[str] = OutputOpt, lang: Optional
 
     from .gitbase import GitError, export
     from .infer import state
-    from .scan import analyze
 
-    settings = _settings(path, output, lang, False)
-    output, limits = settings.output, settings.scan_limits()
+    settings = _settings(path, output, lang, False, jobs, cache_dir, no_cache)
+    output = settings.output
     label = path.resolve().name
-    current = analyze(path, settings.lang, limits, label=label).state
+    current = _analyze(path, settings, quiet, label=label).state
     if base is not None:
         with tempfile.TemporaryDirectory(prefix="archinfer-base-") as tmp:
             try:
                 old_root = export(path, base, Path(tmp))
             except GitError as exc:
                 raise UsageError(f"--base {base}: {exc}") from exc
-            previous = analyze(old_root, settings.lang, limits, label=label).state
+            previous = _analyze(old_root, settings, quiet, label=label).state
         against = base
     else:
         recorded = _read_state(_output_path(path, output) or path / DEFAULT_OUTPUT)

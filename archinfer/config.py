@@ -9,7 +9,8 @@ from typing import Any
 
 from .model import LIMIT_NAMES
 
-KEYS = {"output": str, "lang": str, "ignore": list, "templates": str, "strict": bool, "limits": dict}
+KEYS: dict[str, type | tuple[type, ...]] = {"output": str, "lang": str, "ignore": list, "templates": str, "strict": bool, "limits": dict, "jobs": int,
+        "cache": (str, bool)}
 
 
 class ConfigError(Exception):
@@ -26,6 +27,8 @@ class Config:
     templates: str | None = None  # a folder whose document.<lang>.md.j2 or sections/<id>.md.j2 override the built-in ones
     strict: bool = False
     limits: tuple[tuple[str, int], ...] = ()  # [limits] max_file_bytes = ..., overriding the defaults of model.Limits
+    jobs: int | None = None  # processes that parse files (None: the usable cores)
+    cache: str | bool | None = None  # a cache folder relative to the scanned folder, false for none, None: the default
     source: str = field(default="", compare=False)
 
 
@@ -57,8 +60,14 @@ def _parse(table: dict[str, Any], source: str, folder: Path) -> Config:
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
     for key, value in table.items():
-        if not isinstance(value, KEYS[key]):
-            raise ConfigError(f"{source}: {key} must be a {KEYS[key].__name__}")
+        expected = KEYS[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            names = " or ".join(t.__name__ for t in expected) if isinstance(expected, tuple) else expected.__name__
+            raise ConfigError(f"{source}: {key} must be a {names}")
+    if table.get("jobs", 1) < 1:
+        raise ConfigError(f"{source}: jobs must be at least 1")
+    if table.get("cache") is True:
+        raise ConfigError(f"{source}: cache must be a folder or false")
     if "lang" in table and table["lang"] not in ("ko", "en"):
         raise ConfigError(f"{source}: lang must be ko or en")
     ignore = table.get("ignore", [])
@@ -67,7 +76,7 @@ def _parse(table: dict[str, Any], source: str, folder: Path) -> Config:
     templates = table.get("templates")
     return Config(table.get("output"), table.get("lang"), tuple(ignore),
                   str(folder / templates) if templates else None, bool(table.get("strict", False)),
-                  _limits(table.get("limits", {}), source), source)
+                  _limits(table.get("limits", {}), source), table.get("jobs"), table.get("cache"), source)
 
 
 def _limits(table: dict[str, Any], source: str) -> tuple[tuple[str, int], ...]:

@@ -8,13 +8,14 @@ import posixpath
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 from .collectors.registry import Collector, collectors
 from .collectors.secrets import KIND_WITHHELD
 from .model import CollectResult, Diagnostic, Fact, FileReport, Limits, Loc, Severity, internal_error
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .infer.inputs import Inputs
     from .infer.state import Entry
     from .infer.view import SectionView
@@ -22,6 +23,16 @@ if TYPE_CHECKING:
 # Folders that hold tool state, vendored code or caches, never the team's own infrastructure.
 SKIP_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
                        ".idea", ".vscode"})
+
+
+class Progress(Protocol):
+    """Told how many files there are and when each is done (the CLI's progress bar)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, rel: str) -> None: ...
+
+    def done(self) -> None: ...
 
 
 def walk(root: Path, ignore: tuple[str, ...] = ()) -> list[str]:
@@ -52,24 +63,35 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8")
 
 
-def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
-    """Run every collector over the tree; a file that fails is reported and the rest goes on."""
+def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache | None" = None,
+            progress: "Progress | None" = None) -> CollectResult:
+    """Run every collector over the tree; a file that fails is reported and the rest goes on.
+
+    `jobs` > 1 parses in that many processes (the result is the same as with one); `cache` reuses what an
+    earlier scan parsed from the same content.
+    """
     registry = collectors()
     facts: list[Fact] = []
     files: list[FileReport] = []
     diagnostics: list[Diagnostic] = []
     paths = walk(root, limits.ignore)
-    for rel in paths:
-        collector = _pick(registry, rel)
-        if collector is None:
-            continue
-        if len(facts) >= limits.max_facts:  # the rest is listed, not read: a partial scan must say it is partial
-            files.append(FileReport(rel, collector.NAME, "skipped", "limit max_facts reached"))
-            continue
-        report, file_facts, file_diags = _collect_file(root, rel, collector, limits)
-        files.append(report)
-        facts.extend(file_facts)
-        diagnostics.extend(file_diags)
+    picked = [(rel, c) for rel in paths if (c := _pick(registry, rel)) is not None]
+    if progress is not None:
+        progress.start(len(picked))
+    for batch in _batches(picked, limits):
+        for rel, (report, file_facts, file_diags) in zip([r for r, _ in batch], _parse_all(root, batch, limits, jobs, cache)):
+            if progress is not None:
+                progress.advance(rel)
+            if len(facts) >= limits.max_facts:  # the rest is listed, not read: a partial scan must say it is partial
+                files.append(FileReport(rel, report.kind, "skipped", "limit max_facts reached"))
+                continue
+            files.append(report)
+            facts.extend(file_facts)
+            diagnostics.extend(file_diags)
+        if len(facts) >= limits.max_facts:
+            files.extend(FileReport(rel, c.NAME, "skipped", "limit max_facts reached")
+                         for rel, c in picked[len(files):])
+            break
     unread = [f.path for f in files if f.detail == "limit max_facts reached"]
     if unread:
         diagnostics.append(Diagnostic(Loc(unread[0]), Severity.WARNING,
@@ -80,7 +102,88 @@ def collect(root: Path, limits: Limits = Limits()) -> CollectResult:
         more_facts, more_diags = produce(paths, read_text, root, limits)
         facts.extend(more_facts)
         diagnostics.extend(more_diags)
+    if progress is not None:
+        progress.done()
     return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)))
+
+
+# Files parsed between two checks of max_facts (in parallel: one batch is spread over the workers).
+_BATCH = 2048
+# Below this much text a process pool costs more than it saves.
+_POOL_MIN_BYTES = 512 * 1024
+
+
+def _batches(picked: list[tuple[str, Collector]], limits: Limits) -> Iterator[list[tuple[str, Collector]]]:
+    for start in range(0, len(picked), _BATCH):
+        yield picked[start : start + _BATCH]
+
+
+FileResult = tuple[FileReport, list[Fact], list[Diagnostic]]
+
+
+def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, jobs: int,
+               cache: "Cache | None") -> list[FileResult]:
+    """Each file's result, in the batch's order: from the cache, else parsed here or in a process pool."""
+    results: list[FileResult | None] = []
+    todo: list[tuple[int, str, str, bytes, str]] = []  # (index, rel, collector name, bytes, cache key)
+    for index, (rel, collector) in enumerate(batch):
+        read = _read_file(root, rel, collector, limits)
+        if not isinstance(read, bytes):
+            results.append(read)
+            continue
+        key = _cache_key(rel, collector.NAME, read, limits) if cache is not None else ""
+        cached = cache.get("parse", key) if cache is not None else None
+        results.append(cached)
+        if cached is None:
+            todo.append((index, rel, collector.NAME, read, key))
+    size = sum(len(data) for _, _, _, data, _ in todo)
+    if jobs > 1 and len(todo) > 1 and size >= _POOL_MIN_BYTES:
+        parsed = _in_pool([(rel, name, data) for _, rel, name, data, _ in todo], limits, jobs)
+    else:
+        parsed = [_parse_file(rel, name, data, limits) for _, rel, name, data, _ in todo]
+    for (index, _, _, _, key), result in zip(todo, parsed):
+        results[index] = result
+        if cache is not None:
+            cache.put("parse", key, result)
+    return [r for r in results if r is not None]
+
+
+def _in_pool(work: list[tuple[str, str, bytes]], limits: Limits, jobs: int) -> list[FileResult]:
+    """Parse in `jobs` processes, in chunks of similar total size; results come back in `work`'s order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers start with everything already imported (spawn would import it all again per worker).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunks = _chunks(work, jobs * 4)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        parts = list(pool.map(_parse_chunk, chunks, [limits] * len(chunks)))
+    return [result for part in parts for result in part]
+
+
+def _chunks(work: list[tuple[str, str, bytes]], count: int) -> list[list[tuple[str, str, bytes]]]:
+    """`work` cut into about `count` consecutive chunks of similar size in bytes (order kept)."""
+    total = sum(len(data) for _, _, data in work) or 1
+    target = total / count
+    chunks: list[list[tuple[str, str, bytes]]] = [[]]
+    filled = 0
+    for item in work:
+        if chunks[-1] and filled >= target:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(item)
+        filled += len(item[2])
+    return chunks
+
+
+def _parse_chunk(chunk: list[tuple[str, str, bytes]], limits: Limits) -> list[FileResult]:
+    return [_parse_file(rel, name, data, limits) for rel, name, data in chunk]
+
+
+def _cache_key(rel: str, collector: str, data: bytes, limits: Limits) -> str:
+    from .cache import code_version, digest
+
+    return digest(code_version(), collector, rel, repr(limits), data)
 
 
 def reader(root: Path, limits: Limits) -> Callable[[str], str]:
@@ -236,12 +339,18 @@ def _pick(registry: dict[str, Collector], rel: str) -> Collector | None:
     return None
 
 
-def _collect_file(root: Path, rel: str, collector: Collector,
-                  limits: Limits) -> tuple[FileReport, list[Fact], list[Diagnostic]]:
+def _collect_file(root: Path, rel: str, collector: Collector, limits: Limits) -> FileResult:
+    """One file read and parsed (the serial path; `collect` does the same through the cache and the pool)."""
+    read = _read_file(root, rel, collector, limits)
+    return _parse_file(rel, collector.NAME, read, limits) if isinstance(read, bytes) else read
+
+
+def _read_file(root: Path, rel: str, collector: Collector, limits: Limits) -> bytes | FileResult:
+    """The file's bytes, or the result of a file that cannot be read (a link, a FIFO, too large, unreadable)."""
     path = root / rel
     loc = Loc(rel)
 
-    def skipped(why: str, severity: Severity = Severity.WARNING) -> tuple[FileReport, list[Fact], list[Diagnostic]]:
+    def skipped(why: str, severity: Severity = Severity.WARNING) -> FileResult:
         return FileReport(rel, collector.NAME, "skipped", why), [], [Diagnostic(loc, severity, why)]
 
     try:
@@ -252,9 +361,15 @@ def _collect_file(root: Path, rel: str, collector: Collector,
             return skipped("not a regular file")
         if info.st_size > limits.max_file_bytes:
             return skipped(f"file larger than {limits.max_file_bytes} bytes skipped")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return skipped(f"cannot read file: {exc.strerror or exc}")
+
+
+def _parse_file(rel: str, collector_name: str, data: bytes, limits: Limits) -> FileResult:
+    """Decode and parse one file's bytes with the named collector (runs in pool workers too)."""
+    collector = collectors()[collector_name]
+    loc = Loc(rel)
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
@@ -309,7 +424,8 @@ class ClusterOptions:
 
 
 def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: ClusterOptions | None = None,
-            label: str | None = None) -> Analysis:
+            label: str | None = None, jobs: int = 1, cache: "Cache | None" = None,
+            progress: Progress | None = None) -> Analysis:
     """Collect, evaluate and infer: the whole read-only half of a scan; `label` names a root at `root` itself."""
     from .infer.components import components
     from .infer.inputs import Inputs
@@ -318,7 +434,7 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
     from .infer.state import architecture_state
     from .infer.terraform import evaluate
 
-    collected = collect(root, limits)
+    collected = collect(root, limits, jobs, cache, progress)
     if cluster is not None:
         collected = _with_cluster(collected, cluster)
     model = evaluate(collected.facts, label or root.resolve().name or ".", limits.max_eval_steps)

@@ -28,3 +28,11 @@ def tree(tmp_path: Path) -> Tree:
         return root
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """CLI runs use the default cache: keep it out of the user's ~/.cache during tests."""
+    import os
+
+    os.environ["ARCHINFER_CACHE_DIR"] = str(tmp_path_factory.mktemp("archinfer-cache"))

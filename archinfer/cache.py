@@ -1,0 +1,148 @@
+"""A content-addressed cache of what scans computed: parsed files, and whole results; safe to delete.
+
+Entries are keyed by the content they were computed from, archinfer's own code and the versions of the
+parsers, so a stale entry is never found, only a missing one. Entries are pickles read back with an
+unpickler that only builds archinfer's own types and plain data: a cache folder someone else wrote
+cannot run code. A corrupt, foreign or unreadable entry is ignored (and reported once); writes are atomic.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = b"archinfer-cache-1\n"
+# Modules whose classes an entry may hold: our own, and the standard types facts are built from.
+_ALLOWED_MODULES = ("archinfer.", "builtins", "collections", "enum", "decimal", "datetime", "pathlib")
+_ALLOWED_BUILTINS = frozenset({"set", "frozenset", "tuple", "list", "dict", "str", "bytes", "int", "float", "bool",
+                               "complex", "slice", "range", "object", "getattr"})
+
+
+def default_folder() -> Path:
+    """$ARCHINFER_CACHE_DIR, else $XDG_CACHE_HOME/archinfer, else ~/.cache/archinfer."""
+    explicit = os.environ.get("ARCHINFER_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "archinfer"
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """archinfer's version, a digest of its own source (so a development change is a new version) and its parsers'."""
+    from importlib import metadata
+
+    from . import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    roots = [package] + [Path(m.__file__).resolve().parent for m in _subpackages()]
+    for root in roots:
+        for path in sorted(root.rglob("*.py")) + sorted(root.rglob("*.j2")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    for dist in ("python-hcl2", "lark", "PyYAML", "detect-secrets", "helm-python-sdk"):
+        try:
+            digest.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist}=none".encode())
+    return digest.hexdigest()
+
+
+def _subpackages() -> list[Any]:
+    from . import collectors, infer, templates
+
+    return [collectors, infer, templates]
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key from its parts (length-prefixed, so parts cannot run into each other)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "builtins" and name not in _ALLOWED_BUILTINS:
+            raise pickle.UnpicklingError(f"builtins.{name} is not allowed in a cache entry")
+        if module.startswith(_ALLOWED_MODULES) or module in _ALLOWED_MODULES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
+@dataclass
+class Cache:
+    """One cache folder; `problems` collects what was ignored (the caller reports it once)."""
+
+    folder: Path
+    hits: int = 0
+    misses: int = 0
+    _problems: dict[str, tuple[int, str]] = field(default_factory=dict)  # what went wrong -> (times, an example path)
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per kind of problem (a broken cache must not flood the terminal with one line per entry)."""
+        return [f"{example}: {what}" + (f" (and {count - 1} more entries)" if count > 1 else "")
+                for what, (count, example) in sorted(self._problems.items())]
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}.pickle"
+
+    def get(self, kind: str, key: str) -> Any | None:
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            self.misses += 1
+            return None
+        except OSError as exc:
+            self._problem(path, f"cannot read cache entry ({exc.strerror or exc}); ignored")
+            self.misses += 1
+            return None
+        if not data.startswith(FORMAT):
+            self._problem(path, "not an archinfer cache entry (foreign or older format); ignored")
+            self.misses += 1
+            return None
+        try:
+            value = _SafeUnpickler(io.BytesIO(data[len(FORMAT):])).load()
+        except Exception as exc:  # truncated, corrupt or hostile: never trusted, recomputed instead
+            self._problem(path, f"corrupt cache entry ({type(exc).__name__}); ignored")
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        path = self._path(kind, key)
+        try:
+            payload = FORMAT + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+                raise
+        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
+            # A read-only or full disk makes the cache useless, not the scan wrong.
+            self._problem(self.folder, f"cannot write the cache ({getattr(exc, 'strerror', None) or type(exc).__name__})")
+
+    def _problem(self, where: Path, what: str) -> None:
+        count, example = self._problems.get(what, (0, str(where)))
+        self._problems[what] = (count + 1, example)
