@@ -17,6 +17,9 @@ from .redact import redact
 from .render import TemplateProblem
 
 if TYPE_CHECKING:
+    from .cache import Cache
+    from .infer.state import Entry
+    from .model import Diagnostic
     from .scan import Analysis, Progress
     from .infer.redactions import Redaction
     from .infer.state import Change
@@ -152,10 +155,15 @@ def _analyze(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptio
     progress = None if quiet else _progress_bar()
     analysis = analyze(path, settings.lang, settings.scan_limits(), cluster=cluster, label=label, jobs=settings.jobs,
                        cache=cache, progress=progress)
-    if cache is not None and not quiet:
+    if cache is not None:
+        _cache_problems(cache, quiet)
+    return analysis
+
+
+def _cache_problems(cache: "Cache", quiet: bool) -> None:
+    if not quiet:
         for problem in cache.problems:
             typer.echo(f"archinfer: warning: cache: {problem}", err=True)
-    return analysis
 
 
 def _progress_bar() -> "Progress | None":
@@ -173,39 +181,103 @@ def _check_output(output: Optional[str]) -> None:
         raise UsageError(f"{output}: is a directory, not a document (give a file path with -o)")
 
 
-def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool, quiet: bool,
-             cluster: "ClusterOptions | None" = None, settings: "Settings | None" = None) -> Outcome:
-    """The shared path of scan and check: analyse, render, merge into the existing document."""
-    from . import document
-    from .merge import MarkerError, merge
+@dataclass(frozen=True)
+class Result:
+    """What a scan of the tree yields before it meets the existing document (the part a cache can keep)."""
+
+    diagnostics: tuple["Diagnostic", ...]
+    withheld: tuple["Redaction", ...]
+    state: tuple["Entry", ...]
+    state_text: str
+    regions: dict[str, str]  # each region's body, for refreshing a document
+    document: str  # the whole document, for a first scan
+
+
+def _result(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptions | None") -> Result:
+    """The scan's result: reused from the cache when none of its inputs changed, else computed (and kept)."""
+    cache, key = None, ""
+    candidates: tuple[str, ...] = ()
+    if settings.cache_dir is not None and cluster is None:  # a live cluster is an input no digest covers
+        from .cache import Cache
+
+        cache = Cache(Path(settings.cache_dir))
+        key, candidates = _result_key(path, settings), _candidates(path, settings)
+        entry = cache.get("result", key)
+        from . import reuse
+
+        if isinstance(entry, reuse.Entry) and reuse.valid(path, entry, candidates) and isinstance(entry.payload, Result):
+            return entry.payload
+    result, inputs = _compute(path, settings, quiet, cluster)
+    if cache is not None:
+        from . import reuse
+
+        cache.put("result", key, reuse.Entry(candidates, reuse.snapshot(path, inputs), result))
+        _cache_problems(cache, quiet)
+    return result
+
+
+def _compute(path: Path, settings: Settings, quiet: bool,
+             cluster: "ClusterOptions | None") -> tuple[Result, tuple[str, ...]]:
+    from .infer import state
+    from .infer.redactions import redactions
     from .render import render_document, render_regions
 
-    from .history import add_row
-    from .infer import state
+    analysis = _analyze(path, settings, quiet, cluster)
+    withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
+    result = Result(analysis.diagnostics, withheld, analysis.state, state.dumps(analysis.state),
+                    render_regions(analysis.views, settings.lang, settings.templates),
+                    render_document(analysis.views, settings.lang, settings.templates))
+    return result, analysis.collected.inputs
+
+
+def _result_key(path: Path, settings: Settings) -> str:
+    """Everything besides the tree that shapes the result: archinfer's code, the settings, the user's templates."""
+    from .cache import code_version, digest
+
+    templates = b""
+    if settings.templates is not None:
+        folder = Path(settings.templates)
+        templates = b"".join(p.as_posix().encode() + p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+    return digest(code_version(), "result", str(path.resolve()), settings.lang, repr(settings.scan_limits()), templates)
+
+
+def _candidates(path: Path, settings: Settings) -> tuple[str, ...]:
+    """The files a scan would hand to a collector: a new or removed one changes the result."""
+    from .collectors.registry import collectors
+    from .scan import walk
+
+    registry = collectors().values()
+    return tuple(rel for rel in walk(path, settings.ignore) if any(c.matches(rel) for c in registry))
+
+
+def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool, quiet: bool,
+             cluster: "ClusterOptions | None" = None, settings: "Settings | None" = None) -> Outcome:
+    """The shared path of scan and check: the scan's result, merged into the existing document."""
+    from . import document
+    from .merge import MarkerError, merge
 
     settings = settings or _settings(path, output, Lang(lang) if isinstance(lang, str) else lang, False)
-    output, language = settings.output, settings.lang
-    analysis = _analyze(path, settings, quiet, cluster)
-    from .infer.redactions import redactions
-
-    withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
-    for diagnostic in analysis.diagnostics:
+    output = settings.output
+    scanned = _result(path, settings, quiet, cluster)
+    for diagnostic in scanned.diagnostics:
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(redact(str(diagnostic)), err=True)
-    warnings = sum(1 for d in analysis.diagnostics if d.severity is not Severity.INFO)
+    warnings = sum(1 for d in scanned.diagnostics if d.severity is not Severity.INFO)
     target = _output_path(path, output)
-    new_state = state.dumps(analysis.state)
     old_state = _read_state(target)
-    changes = state.compare(state.loads(old_state), analysis.state) if old_state is not None else ()
+    changes: tuple["Change", ...] = ()
+    if old_state is not None and old_state != scanned.state_text:
+        from .infer import state
+
+        changes = state.compare(state.loads(old_state), scanned.state)
     try:
         existing = document.read(target) if target is not None else None
     except document.UnreadableDocument as exc:
         raise DocumentError(str(exc)) from None
     if existing is None:
-        return Outcome(render_document(analysis.views, language, settings.templates), None, False, (), warnings, new_state,
-                       old_state, changes, withheld)
+        return Outcome(scanned.document, None, False, (), warnings, scanned.state_text, old_state, changes, scanned.withheld)
     try:
-        result = merge(existing.text, render_regions(analysis.views, language, settings.templates), take_new)
+        result = merge(existing.text, scanned.regions, take_new)
     except MarkerError as exc:
         raise DocumentError(f"{target}:{exc.line}: {exc}; fix the markers, nothing was written") from exc
     for region_id in result.missing:
@@ -213,8 +285,11 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
             typer.echo(f"{target}: warning: region {region_id} is not in the document (removed by a person?); not re-added", err=True)
     text = result.text
     if text != existing.text and changes:
+        from .history import add_row
+
         text = add_row(text, _summary(changes))
-    return Outcome(text, existing.text, existing.bom, result.conflicts, warnings, new_state, old_state, changes, withheld)
+    return Outcome(text, existing.text, existing.bom, result.conflicts, warnings, scanned.state_text, old_state, changes,
+                   scanned.withheld)
 
 
 def _print_redactions(withheld: tuple["Redaction", ...]) -> None:

@@ -83,6 +83,7 @@ class CollectResult:
     facts: tuple[Fact, ...]
     files: tuple[FileReport, ...]
     diagnostics: tuple[Diagnostic, ...]
+    inputs: tuple[str, ...] = ()  # every path the result depends on (read, tried, or rendered by Helm), sorted
 
 
 def internal_error(what: str, exc: BaseException) -> str:

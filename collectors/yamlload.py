@@ -90,10 +90,12 @@ def _loader() -> type:
 def load_documents(text: str, limits: Limits = DEFAULTS) -> list[YamlDoc]:
     """Every document of a YAML stream with lines; raises YamlError with the failing line."""
     max_aliases = limits.max_yaml_aliases
-    try:
-        aliases = sum(1 for event in yaml.parse(text, Loader=_loader()) if isinstance(event, yaml.AliasEvent))
-    except yaml.YAMLError as exc:
-        raise _error(exc) from None
+    aliases = 0
+    if "&" in text:  # an alias needs an anchor: without one the (slow, event by event) count is skipped
+        try:
+            aliases = sum(1 for event in yaml.parse(text, Loader=_loader()) if isinstance(event, yaml.AliasEvent))
+        except yaml.YAMLError as exc:
+            raise _error(exc) from None
     if aliases > max_aliases:
         raise YamlError(f"{aliases} YAML aliases (limit max_yaml_aliases = {max_aliases}): not expanded", 0)
     loader = _loader()(text)
@@ -103,12 +105,13 @@ def load_documents(text: str, limits: Limits = DEFAULTS) -> list[YamlDoc]:
             node = loader.get_node()
             if node is None:
                 continue
-            expanded = _expanded_size(node, {}, limits.max_nesting)
-            if expanded > limits.max_yaml_nodes:
-                raise YamlError(f"document expands to {expanded} nodes through aliases "
-                                f"(limit max_yaml_nodes = {limits.max_yaml_nodes})", node.start_mark.line + 1)
+            if aliases:  # without aliases a document is as large as its text, which max_file_bytes bounds
+                expanded = _expanded_size(node, {}, limits.max_nesting)
+                if expanded > limits.max_yaml_nodes:
+                    raise YamlError(f"document expands to {expanded} nodes through aliases "
+                                    f"(limit max_yaml_nodes = {limits.max_yaml_nodes})", node.start_mark.line + 1)
             lines: dict[Path, int] = {}
-            _index(node, (), lines, 0, set())
+            _index(node, (), lines, 0, set(), limits.max_nesting)
             try:
                 data = loader.construct_document(node)
             except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
@@ -142,8 +145,10 @@ def _expanded_size(node: Any, memo: dict[int, int], max_depth: int, depth: int =
     return size
 
 
-def _index(node: Any, path: Path, lines: dict[Path, int], depth: int, seen: set[int]) -> None:
+def _index(node: Any, path: Path, lines: dict[Path, int], depth: int, seen: set[int], max_depth: int) -> None:
     """Record the line of every mapping key and sequence item below `node`; an alias is walked once."""
+    if depth > max_depth:
+        raise YamlError(f"YAML nested deeper than {max_depth} levels (limit max_nesting)", node.start_mark.line + 1)
     if id(node) in seen:
         return
     seen.add(id(node))
@@ -152,12 +157,12 @@ def _index(node: Any, path: Path, lines: dict[Path, int], depth: int, seen: set[
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark.line)
             child = path + (key,)
             lines.setdefault(child, key_node.start_mark.line + 1)
-            _index(value_node, child, lines, depth + 1, seen)
+            _index(value_node, child, lines, depth + 1, seen, max_depth)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             child = path + (i,)
             lines.setdefault(child, item.start_mark.line + 1)
-            _index(item, child, lines, depth + 1, seen)
+            _index(item, child, lines, depth + 1, seen, max_depth)
 
 
 def _error(exc: yaml.YAMLError) -> YamlError:

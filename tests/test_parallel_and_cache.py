@@ -130,3 +130,77 @@ def test_parallel_and_cached_document_is_byte_identical(tmp_path: Path, monkeypa
     expected = render_regions(serial.views, "ko", None)
     assert render_regions(fast.views, "ko", None) == expected == render_regions(again.views, "ko", None)
     assert fast.state == serial.state == again.state and fast.diagnostics == serial.diagnostics == again.diagnostics
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole result reused when nothing changed (archinfer/reuse.py through the CLI)
+
+from typer.testing import CliRunner  # noqa: E402
+
+from archinfer.cli import app  # noqa: E402
+
+GENERATOR_TREE = {
+    "main.tf": 'provider "azurerm" {\n  features {}\n}\nresource "azurerm_redis_cache" "c" {\n  name = "redis-demo"\n}\n',
+    "k/kustomization.yaml": "resources: [d.yaml]\nconfigMapGenerator:\n  - name: app\n    files: [app.properties]\n",
+    "k/d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+                "      containers:\n        - name: web\n          image: nginx:1.27\n          envFrom:\n"
+                "            - configMapRef: {name: app}\n",
+    "k/app.properties": "REDIS_HOST=redis-demo.redis.cache.windows.net\n",
+    "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+    "c/values.yaml": "replicas: 2\n",
+    "c/templates/_helpers.tpl": '{{- define "c.image" -}}nginx:1.25{{- end -}}\n',
+    "c/templates/d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: chart-web\nspec:\n  replicas: "
+                          "{{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n"
+                          "        - name: web\n          image: {{ include \"c.image\" . }}\n",
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+def scan_document(root: Path, cache: Path, *extra: str) -> str:
+    result = CliRunner().invoke(app, ["scan", str(root), "-o", "-", "--lang", "en", "--cache-dir", str(cache), *extra])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_an_unchanged_tree_reuses_the_whole_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    write_tree(root, GENERATOR_TREE)
+    first = scan_document(root, tmp_path / "cache")
+    monkeypatch.setattr(scan, "analyze", lambda *a, **k: pytest.fail("analyzed again although nothing changed"))
+    assert scan_document(root, tmp_path / "cache") == first
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(("k/app.properties", "REDIS_HOST=other.redis.cache.windows.net\n"), id="file-read-by-a-kustomize-generator"),
+    pytest.param(("c/templates/_helpers.tpl", '{{- define "c.image" -}}nginx:1.27{{- end -}}\n'), id="helm-helper"),
+    pytest.param(("c/values.yaml", "replicas: 3\n"), id="values"),
+    pytest.param(("new.tf", 'resource "azurerm_storage_account" "s" {\n  name = "stnew"\n}\n'), id="new-terraform-file"),
+    pytest.param(("k/kustomization.yml", "resources: [d.yaml]\n"), id="second-kustomization-name-appears"),
+])
+def test_any_changed_input_recomputes(change: tuple[str, str], tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write_tree(root, GENERATOR_TREE)
+    scan_document(root, tmp_path / "cache")
+    rel, text = change
+    write_tree(root, {rel: text})
+    assert scan_document(root, tmp_path / "cache") == scan_document(root, tmp_path / "fresh-cache", "--no-cache")
+
+
+def test_a_removed_file_recomputes(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write_tree(root, GENERATOR_TREE)
+    scan_document(root, tmp_path / "cache")
+    (root / "k" / "app.properties").unlink()
+    assert scan_document(root, tmp_path / "cache") == scan_document(root, tmp_path / "cache2", "--no-cache")
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write_tree(root, GENERATOR_TREE)
+    scan_document(root, tmp_path / "cache", "--no-cache")
+    assert not (tmp_path / "cache").exists()
