@@ -19,6 +19,7 @@ _PLUGINS = (
     ("stripe", "StripeDetector"), ("twilio", "TwilioKeyDetector"), ("discord", "DiscordBotTokenDetector"),
 )
 # Connection strings carry their secret after a key name (Azure's AccountKey=, SharedAccessKey=, Password=).
+_KEYED_HINT = re.compile(r"(accountkey|sharedaccesskey|sharedaccesssignature|password|pwd|sig)=")
 _KEYED = re.compile(r"(?i)\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|sig)=([^;&\s\"'|`]+)")
 
 
@@ -49,7 +50,9 @@ def redact(text: str) -> str:
 
 def credential_spans(text: str) -> list[tuple[int, str]]:
     """(offset, kind) of every credential-looking value in `text`: connection-string keys and detector hits."""
-    spans = [(m.start(2), f"connection string {m.group(1)}=") for m in _KEYED.finditer(text)]
+    spans: list[tuple[int, str]] = []
+    if _KEYED_HINT.search(text.lower()):  # the case-insensitive pattern is slow; most files hold none of the keys
+        spans = [(m.start(2), f"connection string {m.group(1)}=") for m in _KEYED.finditer(text)]
     for detector in _detectors():
         kind = str(getattr(detector, "secret_type", type(detector).__name__))
         for secret in set(detector.analyze_string(text)):

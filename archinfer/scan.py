@@ -235,12 +235,13 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path,
         return [], []
     facts: list[Fact] = [Fact(KIND_KUSTOMIZATION, Loc(p, 1), None) for p in files]
     diagnostics: list[Diagnostic] = []
+    parsed: dict[str, Any] = {}  # resource files parsed once for all overlays of this scan
     for overlay in _top_level(dirs, read_text, lambda d, r: kustomize.referenced_dirs(d, r, limits)):
         if _is_component(files, overlay, read_text, limits):
             continue  # a component only means something inside an overlay that enables it
         kustomization = next(p for p in paths if (posixpath.dirname(p) or ".") == overlay and kustomize.is_kustomization(p))
         try:
-            result = kustomize.build(overlay, read_text, limits)
+            result = kustomize.build(overlay, read_text, limits, parsed)
             objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
         except Exception as exc:  # one overlay must not end the scan of the others
             diagnostics.append(Diagnostic(Loc(kustomization), Severity.ERROR, internal_error(f"kustomize build of {overlay}", exc)))

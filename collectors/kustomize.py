@@ -50,9 +50,13 @@ def is_kustomization(path: str) -> bool:
     return posixpath.basename(path) in KUSTOMIZATION_NAMES
 
 
-def build(overlay: str, read_text: ReadText, limits: Limits = Limits()) -> BuildResult:
-    """Build the kustomization in folder `overlay` (relative to the scanned root) as `kubectl kustomize` would."""
-    ctx = _Ctx(read_text, limits)
+def build(overlay: str, read_text: ReadText, limits: Limits = Limits(),
+          parsed: dict[str, list[_Doc] | YamlError] | None = None) -> BuildResult:
+    """Build the kustomization in folder `overlay` (relative to the scanned root) as `kubectl kustomize` would.
+
+    `parsed` (any dict, shared between the builds of one scan) keeps parsed resource files for the next build.
+    """
+    ctx = _Ctx(read_text, limits, parsed if parsed is not None else {})
     root = _norm_dir(overlay)
     resources: list[_Res] = []
     kust = _load_kust(ctx, root, None)
@@ -101,6 +105,8 @@ class _Ctx:
 
     read_text: ReadText
     limits: Limits = field(default_factory=Limits)
+    # Resource files parsed by earlier builds of the same scan (by text): overlays share their bases.
+    parsed: dict[str, list[_Doc] | YamlError] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     vars: list[_Var] = field(default_factory=list)  # every kustomization's vars end up in the top one's
@@ -819,11 +825,18 @@ def _enter(ctx: _Ctx, path: str, loc: Loc, chain: tuple[str, ...], component: bo
 
 def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
     """The resources of one file, Lists unwrapped (after the other documents, as kustomize queues them)."""
-    try:
-        docs = _parse_resources(text, ctx.limits)
-    except YamlError as exc:
-        ctx.report(loc, f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}")
+    known = ctx.parsed.get(text)
+    if known is None:
+        try:
+            known = _parse_resources(text, ctx.limits)
+        except YamlError as exc:
+            known = exc
+        ctx.parsed[text] = known
+    if isinstance(known, YamlError):
+        ctx.report(loc, f"{path}:{known.line}: {known.message}" if known.line else f"{path}: {known.message}")
         return []
+    # Builds change resources in place: each gets its own copy of the data (lines are only read).
+    docs = [_Doc(_fresh(doc.data), doc.line, doc.lines, doc.empty) for doc in known]
     queue: deque[tuple[Any, Loc, Mapping[Path, int], frozenset[Path]]] = deque(
         (doc.data, Loc(path, doc.line), doc.lines, doc.empty) for doc in docs)
     out: list[_Res] = []

@@ -39,9 +39,10 @@ class Withheld:
 def sweep(path: str, text: str) -> list[Fact]:
     """Every line of `text` that holds a credential: named like one with a literal value, or formatted like one."""
     found: dict[int, Withheld] = {}
-    lines = text.splitlines()
+    lines = text.split("\n")
     hcl = path.endswith((".tf", ".tofu", ".tfvars", ".hcl"))
-    for number, line in enumerate(lines, start=1):
+    for number in _lines_naming_a_credential(text):
+        line = lines[number - 1].rstrip("\r")
         match = _ASSIGN.match(line)
         if match and _holds_credential(match["name"]) and _is_literal(match["value"], hcl):
             found[number] = Withheld(f"value of {match['name']}", "named like a credential: the value is never shown")
@@ -52,7 +53,7 @@ def sweep(path: str, text: str) -> list[Fact]:
             continue
         named = _NAMED.match(line)
         if named and _holds_credential(named["name"]) and number < len(lines):
-            value = _VALUE.match(lines[number])
+            value = _VALUE.match(lines[number].rstrip("\r"))
             if value and _is_literal(value["value"], hcl):
                 found[number + 1] = Withheld(f"value of {named['name']}",
                                              "named like a credential: the value is never shown")
@@ -60,6 +61,24 @@ def sweep(path: str, text: str) -> list[Fact]:
         number = text.count("\n", 0, start) + 1
         found.setdefault(number, Withheld(f"a value formatted like a credential ({kind})", "detected by its format: never shown"))
     return [Fact(KIND_WITHHELD, Loc(path, number), found[number]) for number in sorted(found)]
+
+
+# A quick, case-folded first look for the words CREDENTIAL_NAME and the flags know: one pass over lowered text
+# is ten times faster than the case-insensitive pattern at every position of a 30 MB corpus.
+_WORDS = re.compile(r"pass|pwd|secret|token|credential|private|key|conn|sas")
+
+
+def _lines_naming_a_credential(text: str) -> list[int]:
+    """1-based numbers of the lines where a credential word occurs (the exact checks run on those lines only)."""
+    numbers: list[int] = []
+    position, number = 0, 1
+    lowered = text.lower()  # may differ in length from `text` (non-ASCII), but never in its newlines
+    for match in _WORDS.finditer(lowered):
+        number += lowered.count("\n", position, match.start())
+        position = match.start()
+        if not numbers or numbers[-1] != number:
+            numbers.append(number)
+    return numbers
 
 
 def _flag(line: str) -> str | None:

@@ -86,8 +86,8 @@ def test_one_failing_overlay_chart_or_deployment_does_not_end_the_scan(tree: Tre
                  "envs/dev/main.tf": GOOD, "envs/prod/main.tf": GOOD})
     real_build, real_run = kustomize.build, terraform._Evaluator.run_module
 
-    def build(overlay: str, read_text: object, limits: object) -> object:
-        return _boom() if overlay == "a" else real_build(overlay, read_text, limits)  # type: ignore[arg-type]
+    def build(overlay: str, read_text: object, limits: object, parsed: object) -> object:
+        return _boom() if overlay == "a" else real_build(overlay, read_text, limits, parsed)  # type: ignore[arg-type]
 
     def run_module(self: terraform._Evaluator, mod: object) -> None:
         return _boom() if self.deployment.root == "envs/dev" else real_run(self, mod)  # type: ignore[arg-type]

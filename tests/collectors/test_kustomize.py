@@ -1039,3 +1039,18 @@ def test_sample_infra_overlays_match_kubectl(overlay: str) -> None:
     result = build(overlay, reader(SAMPLE_INFRA))
     assert [o.data for o in result.objects] == kubectl_objects(SAMPLE_INFRA, overlay)
     assert [d for d in result.diagnostics if d.severity is Severity.ERROR] == []
+
+
+def test_builds_sharing_parsed_files_equal_separate_builds() -> None:
+    """scan shares one `parsed` dict between all overlays: a build must never see another build's edits."""
+    from archinfer import scan
+
+    root = Path(__file__).resolve().parents[2] / "sample-infra"
+    read_text = scan.reader(root, scan.Limits())
+    overlays = ["k8s/overlays/dev", "k8s/overlays/prod", "k8s/base", "k8s/overlays/dev"]
+    shared: dict[str, object] = {}
+    together = [build(o, read_text, scan.Limits(), shared) for o in overlays]  # type: ignore[arg-type]
+    alone = [build(o, read_text) for o in overlays]
+    assert shared, "nothing was shared"
+    assert [repr([(b.data, b.origin) for b in r.objects]) for r in together] == \
+           [repr([(b.data, b.origin) for b in r.objects]) for r in alone]
