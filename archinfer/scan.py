@@ -196,28 +196,43 @@ def reader(root: Path, limits: Limits, record: set[str] | None = None) -> Callab
     """Read a file by relative path with the walk's rules: inside the root, no links, size limit, UTF-8/16.
 
     Every path asked for (found or not) is added to `record`: a file that appears later changes the result too.
+    Answers are kept for the reader's life (kustomize asks for the same files once per overlay).
     """
     resolved_root = root.resolve()
+    known: dict[str, str | OSError | UnicodeDecodeError] = {}
 
     def read_text(rel: str) -> str:
-        path = (root / rel)
         if record is not None and ".." not in Path(rel).parts and not Path(rel).is_absolute():
             record.add(posixpath.normpath(rel))
-        if ".." in Path(rel).parts or Path(rel).is_absolute():
-            raise OSError(f"{rel}: outside the scanned folder")
-        for parent in [path, *path.parents]:
-            if parent == root or parent == resolved_root:
-                break
-            if parent.is_symlink():
-                raise OSError(f"{rel}: symbolic link not followed")
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block the read forever
-            raise OSError(f"{rel}: not a regular file")
-        if info.st_size > limits.max_file_bytes:
-            raise OSError(f"{rel}: larger than {limits.max_file_bytes} bytes")
-        return decode(path.read_bytes())
+        answer = known.get(rel)
+        if answer is None:
+            try:
+                answer = _read_checked(root, resolved_root, rel, limits)
+            except (OSError, UnicodeDecodeError) as exc:
+                answer = exc
+            known[rel] = answer
+        if isinstance(answer, BaseException):
+            raise answer.with_traceback(None)  # a fresh traceback each time, not one that grows
+        return answer
 
     return read_text
+
+
+def _read_checked(root: Path, resolved_root: Path, rel: str, limits: Limits) -> str:
+    path = (root / rel)
+    if ".." in Path(rel).parts or Path(rel).is_absolute():
+        raise OSError(f"{rel}: outside the scanned folder")
+    for parent in [path, *path.parents]:
+        if parent == root or parent == resolved_root:
+            break
+        if parent.is_symlink():
+            raise OSError(f"{rel}: symbolic link not followed")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block the read forever
+        raise OSError(f"{rel}: not a regular file")
+    if info.st_size > limits.max_file_bytes:
+        raise OSError(f"{rel}: larger than {limits.max_file_bytes} bytes")
+    return decode(path.read_bytes())
 
 
 def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path,
