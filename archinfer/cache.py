@@ -143,6 +143,12 @@ class Cache:
             # A read-only or full disk makes the cache useless, not the scan wrong.
             self._problem(self.folder, f"cannot write the cache ({getattr(exc, 'strerror', None) or type(exc).__name__})")
 
+    def absorb(self, other: "Cache") -> None:
+        """Add the problems another copy of this cache met (a pool worker's)."""
+        for what, (count, example) in other._problems.items():
+            mine, first = self._problems.get(what, (0, example))
+            self._problems[what] = (mine + count, first)
+
     def _problem(self, where: Path, what: str) -> None:
         count, example = self._problems.get(what, (0, str(where)))
         self._problems[what] = (count + 1, example)

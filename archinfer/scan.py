@@ -143,19 +143,24 @@ def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, j
         if cached is None:
             todo.append((index, rel, collector.NAME, read, key))
     size = sum(len(data) for _, _, _, data, _ in todo)
+    work = [(rel, name, data, key) for _, rel, name, data, key in todo]
     if jobs > 1 and len(todo) > 1 and size >= _POOL_MIN_BYTES:
-        parsed = _in_pool([(rel, name, data) for _, rel, name, data, _ in todo], limits, jobs)
+        parsed = _in_pool(work, limits, jobs, cache)
     else:
-        parsed = [_parse_file(rel, name, data, limits) for _, rel, name, data, _ in todo]
-    for (index, _, _, _, key), result in zip(todo, parsed):
+        parsed = _parse_chunk(work, limits, cache)[0]
+    for (index, *_), result in zip(todo, parsed):
         results[index] = result
-        if cache is not None:
-            cache.put("parse", key, result)
     return [r for r in results if r is not None]
 
 
-def _in_pool(work: list[tuple[str, str, bytes]], limits: Limits, jobs: int) -> list[FileResult]:
-    """Parse in `jobs` processes, in chunks of similar total size; results come back in `work`'s order."""
+Work = list[tuple[str, str, bytes, str]]  # (path, collector name, bytes, cache key)
+
+
+def _in_pool(work: Work, limits: Limits, jobs: int, cache: "Cache | None") -> list[FileResult]:
+    """Parse in `jobs` processes, in chunks of similar total size; results come back in `work`'s order.
+
+    The workers write their results to the cache themselves, so that pickling entries is spread over the cores.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -163,15 +168,19 @@ def _in_pool(work: list[tuple[str, str, bytes]], limits: Limits, jobs: int) -> l
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunks = _chunks(work, jobs * 4)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        parts = list(pool.map(_parse_chunk, chunks, [limits] * len(chunks)))
-    return [result for part in parts for result in part]
+        parts = list(pool.map(_parse_chunk, chunks, [limits] * len(chunks), [cache] * len(chunks)))
+    if cache is not None:
+        for _, worker_cache in parts:
+            if worker_cache is not None:
+                cache.absorb(worker_cache)
+    return [result for part, _ in parts for result in part]
 
 
-def _chunks(work: list[tuple[str, str, bytes]], count: int) -> list[list[tuple[str, str, bytes]]]:
+def _chunks(work: Work, count: int) -> list[Work]:
     """`work` cut into about `count` consecutive chunks of similar size in bytes (order kept)."""
-    total = sum(len(data) for _, _, data in work) or 1
+    total = sum(len(item[2]) for item in work) or 1
     target = total / count
-    chunks: list[list[tuple[str, str, bytes]]] = [[]]
+    chunks: list[Work] = [[]]
     filled = 0
     for item in work:
         if chunks[-1] and filled >= target:
@@ -182,8 +191,15 @@ def _chunks(work: list[tuple[str, str, bytes]], count: int) -> list[list[tuple[s
     return chunks
 
 
-def _parse_chunk(chunk: list[tuple[str, str, bytes]], limits: Limits) -> list[FileResult]:
-    return [_parse_file(rel, name, data, limits) for rel, name, data in chunk]
+def _parse_chunk(chunk: Work, limits: Limits, cache: "Cache | None") -> tuple[list[FileResult], "Cache | None"]:
+    """Parse each file and keep its result in the cache; the cache comes back for its counts and problems."""
+    results = []
+    for rel, name, data, key in chunk:
+        result = _parse_file(rel, name, data, limits)
+        if cache is not None:
+            cache.put("parse", key, result)
+        results.append(result)
+    return results, cache
 
 
 def _cache_key(rel: str, collector: str, data: bytes, limits: Limits) -> str:

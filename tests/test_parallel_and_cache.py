@@ -37,17 +37,17 @@ def test_parallel_collect_is_identical_to_serial(corpus: Path, monkeypatch: pyte
     monkeypatch.setattr(scan, "_POOL_MIN_BYTES", 0)  # use the pool even for this small tree
     calls: list[int] = []
     real = scan._in_pool
-    monkeypatch.setattr(scan, "_in_pool", lambda work, limits, jobs: calls.append(len(work)) or real(work, limits, jobs))
+    monkeypatch.setattr(scan, "_in_pool", lambda work, limits, jobs, cache: calls.append(len(work)) or real(work, limits, jobs, cache))
     parallel = scan.collect(corpus, jobs=2)
     assert calls and calls[0] > 100, "the pool was not used"
     assert snapshot(parallel) == snapshot(serial)
 
 
 def test_chunks_keep_order_and_balance_bytes() -> None:
-    work = [(f"f{i}", "terraform", b"x" * (i % 7 + 1) * 100) for i in range(100)]
+    work = [(f"f{i}", "terraform", b"x" * (i % 7 + 1) * 100, "") for i in range(100)]
     chunks = scan._chunks(work, 8)
     assert [item for chunk in chunks for item in chunk] == work
-    sizes = [sum(len(d) for _, _, d in chunk) for chunk in chunks]
+    sizes = [sum(len(d) for _, _, d, _ in chunk) for chunk in chunks]
     target = sum(sizes) / 8
     assert 7 <= len(chunks) <= 9 and all(0.8 * target <= size <= target + 700 for size in sizes[:-1])
 
@@ -62,6 +62,7 @@ def test_cached_collect_is_identical_and_parses_nothing_the_second_time(corpus: 
     real = scan._parse_file
     monkeypatch.setattr(scan, "_parse_file", lambda rel, *a: parsed.append(rel) or real(rel, *a))
     second = Cache(tmp_path / "cache")
+    # (pool workers write the same entries: see test_pool_workers_fill_the_cache_and_report_its_problems)
     assert snapshot(scan.collect(corpus, cache=second)) == expected
     assert parsed == [] and second.misses == 0 and second.hits == first.misses
 
@@ -204,3 +205,18 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     write_tree(root, GENERATOR_TREE)
     scan_document(root, tmp_path / "cache", "--no-cache")
     assert not (tmp_path / "cache").exists()
+
+
+def test_pool_workers_fill_the_cache_and_report_its_problems(corpus: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "_POOL_MIN_BYTES", 0)
+    first = Cache(tmp_path / "cache")
+    expected = snapshot(scan.collect(corpus, jobs=2, cache=first))
+    second = Cache(tmp_path / "cache")
+    assert snapshot(scan.collect(corpus, jobs=2, cache=second)) == expected
+    assert second.misses == 0 and second.hits > 100
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    broken = Cache(blocker / "cache")
+    scan.collect(corpus, jobs=2, cache=broken)
+    assert len(broken.problems) == 1 and "cannot write the cache" in broken.problems[0]
