@@ -222,11 +222,14 @@ def _compute(path: Path, settings: Settings, quiet: bool,
     from .infer.redactions import redactions
     from .render import render_document, render_regions
 
-    analysis = _analyze(path, settings, quiet, cluster)
-    withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
-    result = Result(analysis.diagnostics, withheld, analysis.state, state.dumps(analysis.state),
-                    render_regions(analysis.views, settings.lang, settings.templates),
-                    render_document(analysis.views, settings.lang, settings.templates))
+    from .scan import without_gc
+
+    with without_gc():  # the output half builds as many objects as the scan; the same reasoning holds
+        analysis = _analyze(path, settings, quiet, cluster)
+        withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
+        regions = render_regions(analysis.views, settings.lang, settings.templates)
+        result = Result(analysis.diagnostics, withheld, analysis.state, state.dumps(analysis.state), regions,
+                        render_document(analysis.views, settings.lang, settings.templates, regions))
     return result, analysis.collected.inputs
 
 

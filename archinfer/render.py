@@ -82,10 +82,11 @@ def render_region(env: Any, view: SectionView, lang: str) -> str:
         raise TemplateProblem(f"{template.filename}: {exc.__class__.__name__}: {exc}") from None
 
 
-def render_document(views: dict[str, SectionView], lang: str, user_templates: str | None = None) -> str:
-    """The whole document for a first scan: the template with every region filled."""
+def render_document(views: dict[str, SectionView], lang: str, user_templates: str | None = None,
+                    bodies: dict[str, str] | None = None) -> str:
+    """The whole document for a first scan: the template with every region filled (`bodies`: from render_regions)."""
     with _template_errors():
-        return _render_document(views, lang, user_templates)
+        return _render_document(views, lang, user_templates, bodies)
 
 
 @contextmanager
@@ -102,9 +103,11 @@ def _template_errors() -> Iterator[None]:
         raise TemplateProblem(f"{where}{':' + str(line) if line else ''}: {exc.__class__.__name__}: {exc}") from None
 
 
-def _render_document(views: dict[str, SectionView], lang: str, user_templates: str | None) -> str:
+def _render_document(views: dict[str, SectionView], lang: str, user_templates: str | None,
+                     bodies: dict[str, str] | None) -> str:
     env = _environment(user_templates)
-    bodies = {region_id: render_region(env, view, lang) for region_id, view in views.items()}
+    if bodies is None:
+        bodies = {region_id: render_region(env, view, lang) for region_id, view in views.items()}
 
     def region(region_id: str) -> str:
         return wrap(region_id, bodies[region_id])

@@ -470,18 +470,18 @@ def analyze(root: Path, lang: str = "ko", limits: Limits = Limits(), cluster: Cl
             label: str | None = None, jobs: int = 1, cache: "Cache | None" = None,
             progress: Progress | None = None) -> Analysis:
     """Collect, evaluate and infer: the whole read-only half of a scan; `label` names a root at `root` itself."""
-    with _without_gc():
+    with without_gc():
         return _analyze(root, lang, limits, cluster, label, jobs, cache, progress)
 
 
 @contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
+def without_gc() -> Iterator[None]:
     """The cycle collector off while a scan builds its (acyclic, ever-growing) facts and views.
 
     Each full collection walks every object built so far: on a 30 MB corpus that was 40 % of the scan.
     Reference counting still frees everything that is not in a cycle; one collection at the end does the rest.
     """
-    enabled = gc.isenabled()
+    enabled = gc.isenabled()  # nested uses leave it as the outer one found it
     gc.disable()
     try:
         yield

@@ -26,7 +26,7 @@ class Redaction:
 def redactions(inp: Inputs, facts: tuple) -> tuple[Redaction, ...]:  # type: ignore[type-arg]
     """Sensitive Terraform variables and outputs, values bound to them, Secrets, secret env vars and keys."""
     out: list[Redaction] = []
-    defs = module_defs(facts)
+    defs = inp.model.defs or module_defs(facts)
     sensitive_vars: set[tuple[str, str]] = set()
     for mdef in defs.values():
         for name, decl in mdef.variables.items():

@@ -126,6 +126,7 @@ class TerraformModel:
     providers: tuple[ProviderUse, ...]
     unused_modules: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
+    defs: dict[str, "ModuleDef"] = field(default_factory=dict, compare=False, repr=False)  # by folder, as read
 
 
 # ---------------------------------------------------------------------------------------------
@@ -980,7 +981,7 @@ def evaluate(facts: Iterable[Fact], root_label: str = ".", max_steps: int = MAX_
                 diagnostics.append(Diagnostic(decl.loc, Severity.INFO,
                                               f"variable {name!r} has no default and no value in {deployment.name}: unresolved"))
     return TerraformModel(tuple(deployments), tuple(instances), tuple(disabled), tuple(providers),
-                          tuple(unused), tuple(sorted(set(diagnostics))))
+                          tuple(unused), tuple(sorted(set(diagnostics))), defs)
 
 
 def _per_workspace(deployments: list[Deployment], defs: dict[str, ModuleDef]) -> list[Deployment]:
