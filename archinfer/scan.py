@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import gc
 import os
 import posixpath
@@ -101,7 +102,7 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
                                       f"of {limits.max_facts} facts (max_facts)"))
     inputs = {rel for rel, _ in picked}
     read_text = reader(root, limits, inputs)
-    for produce in (_kustomize, _helm):
+    for produce in (_kustomize, functools.partial(_helm, jobs=jobs)):
         more_facts, more_diags = produce(paths, read_text, root, limits)
         facts.extend(more_facts)
         diagnostics.extend(more_diags)
@@ -294,7 +295,7 @@ def _with_cluster(collected: CollectResult, options: ClusterOptions) -> CollectR
 
 
 def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
-          limits: Limits) -> tuple[list[Fact], list[Diagnostic]]:
+          limits: Limits, jobs: int = 1) -> tuple[list[Fact], list[Diagnostic]]:
     """Each chart (not a vendored subchart) rendered once with values.yaml and once per other values file."""
     from .collectors import helm
     from .infer.kubernetes import KIND_RENDER, HelmRender
@@ -303,6 +304,7 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
     chart_dirs = {posixpath.dirname(p) or "." for p in charts}
     facts: list[Fact] = []
     diagnostics: list[Diagnostic] = []
+    plan: list[Fact | tuple[str, Any, tuple[str, ...]]] = []  # chart facts, and the renders to make after each
     for path in charts:
         chart_dir = posixpath.dirname(path) or "."
         if "/charts/" in f"/{chart_dir}/" and any(chart_dir.startswith(f"{d}/charts/") for d in chart_dirs):
@@ -322,19 +324,39 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
         diagnostics.extend(chart_diags)
         if chart is None:
             continue
-        facts.append(Fact(helm.KIND_CHART, Loc(path, chart.line), chart))
+        plan.append(Fact(helm.KIND_CHART, Loc(path, chart.line), chart))
         variants: list[list[str]] = [[]] + [[v] for v in chart.values_files if posixpath.basename(v) != "values.yaml"]
-        for extra in variants:
-            try:
-                result = helm.render(chart, tuple(extra), read_text, root, limits=limits)
-            except Exception as exc:
-                label = " ".join([chart.dir, *extra])
-                diagnostics.append(Diagnostic(Loc(path, chart.line), Severity.ERROR, internal_error(f"rendering {label}", exc)))
-                continue
-            diagnostics.extend(result.diagnostics)
-            name = chart.dir if not extra else f"{chart.dir} ({posixpath.basename(extra[0])})"
-            facts.append(Fact(KIND_RENDER, Loc(path, chart.line),
-                              HelmRender(name, chart.dir, result.variant, result.method, result.objects, result.files)))
+        plan.extend((path, chart, tuple(extra)) for extra in variants)
+
+    def render(task: tuple[str, Any, tuple[str, ...]]) -> tuple[Fact | None, list[Diagnostic]]:
+        path, chart, extra = task
+        try:
+            result = helm.render(chart, extra, read_text, root, limits=limits)
+        except Exception as exc:
+            label = " ".join([chart.dir, *extra])
+            return None, [Diagnostic(Loc(path, chart.line), Severity.ERROR, internal_error(f"rendering {label}", exc))]
+        name = chart.dir if not extra else f"{chart.dir} ({posixpath.basename(extra[0])})"
+        return (Fact(KIND_RENDER, Loc(path, chart.line),
+                     HelmRender(name, chart.dir, result.variant, result.method, result.objects, result.files)),
+                list(result.diagnostics))
+
+    tasks = [item for item in plan if not isinstance(item, Fact)]
+    if jobs > 1 and len(tasks) > 1:
+        # Each SDK render waits on its own worker process: threads keep `jobs` of them busy at once.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            rendered = iter(list(pool.map(render, tasks)))
+    else:
+        rendered = iter([render(task) for task in tasks])
+    for item in plan:  # the order of a serial run: each chart, then its renders
+        if isinstance(item, Fact):
+            facts.append(item)
+            continue
+        fact, more = next(rendered)
+        diagnostics.extend(more)
+        if fact is not None:
+            facts.append(fact)
     return facts, diagnostics
 
 

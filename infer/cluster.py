@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..collectors.kubernetes import K8sObject
@@ -143,15 +144,21 @@ def users_of(inp: Inputs, names: list[str], set_name: str | None = None) -> list
     """Workloads whose env values name one of `names` (a Service or host), with the variable that does."""
     found: list[tuple[Workload, str]] = []
     lowered = [n.lower() for n in names if n]
-    for w in inp.workloads:
+    words = {n for n in lowered if _WHOLE_WORD.fullmatch(n)}  # a word is mentioned exactly when it is one of them
+    others = [n for n in lowered if n not in words]  # names with dots, colons...: searched in the text
+    for w, containers in inp.env_words:
         if set_name is not None and w.set != set_name:
             continue
-        for c in w.containers:
-            hit = next((e.name for e in c.env if e.value and any(_mentions(e.value.lower(), n) for n in lowered)), None)
+        for env in containers:
+            hit = next((name for name, value, value_words in env
+                        if not words.isdisjoint(value_words) or any(_mentions(value, n) for n in others)), None)
             if hit:
                 found.append((w, hit))
                 break
     return found
+
+
+_WHOLE_WORD = re.compile(r"[\w-]+")
 
 
 def _mentions(value: str, name: str) -> bool:

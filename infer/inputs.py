@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable, Iterator
 
+import re
+
 from ..model import Fact, Loc
 from .components import Component
 from .kubernetes import K8sSet, Workload
 from .terraform import TerraformModel
 from .values import ResourceRef
 from .view import Cell, is_unresolved, merge_evidence, show, tr
+
+
+_WORD = re.compile(r"[\w-]+")  # runs of name characters: letters, digits, - and _ (as cluster._name_char)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,17 @@ class Inputs:
     @property
     def deployments(self) -> tuple[str, ...]:
         return tuple(d.name for d in self.model.deployments)
+
+    @cached_property
+    def env_words(self) -> tuple[tuple[Workload, tuple[tuple[tuple[str, str, frozenset[str]], ...], ...]], ...]:
+        """Per workload, per container, each env var with a value: (name, lowered value, its words).
+
+        A word is a maximal run of name characters (letters, digits, - and _): finding who uses a Service or
+        host is then a set lookup per variable instead of a substring search (it was quadratic on 1,000 workloads).
+        """
+        return tuple((w, tuple(tuple((e.name, e.value.lower(), frozenset(_WORD.findall(e.value.lower())))
+                                     for e in c.env if e.value) for c in w.containers))
+                     for w in self.workloads)
 
     def of(self, *categories: str) -> list[Component]:
         """Components of the given categories, in stable order."""
