@@ -8,6 +8,7 @@ import functools
 import gc
 import os
 import posixpath
+import queue
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -328,27 +329,40 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
         variants: list[list[str]] = [[]] + [[v] for v in chart.values_files if posixpath.basename(v) != "values.yaml"]
         plan.extend((path, chart, tuple(extra)) for extra in variants)
 
+    tasks = [item for item in plan if not isinstance(item, Fact)]
+    workers = max(1, min(jobs, len(tasks)))
+    # Helm SDK worker processes kept for the whole scan (one per thread): starting one costs more than a render.
+    sessions: queue.SimpleQueue[helm.SdkSession] = queue.SimpleQueue()
+    for _ in range(workers):
+        sessions.put(helm.SdkSession())
+
     def render(task: tuple[str, Any, tuple[str, ...]]) -> tuple[Fact | None, list[Diagnostic]]:
         path, chart, extra = task
+        session = sessions.get()
         try:
-            result = helm.render(chart, extra, read_text, root, limits=limits)
+            result = helm.render(chart, extra, read_text, root, limits=limits, session=session)
         except Exception as exc:
             label = " ".join([chart.dir, *extra])
             return None, [Diagnostic(Loc(path, chart.line), Severity.ERROR, internal_error(f"rendering {label}", exc))]
+        finally:
+            sessions.put(session)
         name = chart.dir if not extra else f"{chart.dir} ({posixpath.basename(extra[0])})"
         return (Fact(KIND_RENDER, Loc(path, chart.line),
                      HelmRender(name, chart.dir, result.variant, result.method, result.objects, result.files)),
                 list(result.diagnostics))
 
-    tasks = [item for item in plan if not isinstance(item, Fact)]
-    if jobs > 1 and len(tasks) > 1:
-        # Each SDK render waits on its own worker process: threads keep `jobs` of them busy at once.
-        from concurrent.futures import ThreadPoolExecutor
+    try:
+        if workers > 1:
+            # Each SDK render waits on its worker process: threads keep `jobs` of them busy at once.
+            from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            rendered = iter(list(pool.map(render, tasks)))
-    else:
-        rendered = iter([render(task) for task in tasks])
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                rendered = iter(list(pool.map(render, tasks)))
+        else:
+            rendered = iter([render(task) for task in tasks])
+    finally:
+        while not sessions.empty():
+            sessions.get().close()
     for item in plan:  # the order of a serial run: each chart, then its renders
         if isinstance(item, Fact):
             facts.append(item)

@@ -389,7 +389,8 @@ class _DependencyState:
 
 
 def render(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, root: Path, *,
-           use_sdk: bool = True, timeout: float = SDK_TIMEOUT, limits: Limits = Limits()) -> RenderResult:
+           use_sdk: bool = True, timeout: float = SDK_TIMEOUT, limits: Limits = Limits(),
+           session: SdkSession | None = None) -> RenderResult:
     """The chart's objects with these values files over values.yaml: Helm's own render when it can be trusted."""
     chart_file = _chart_file(chart, root)
     variant = _load_variant(chart, values_files, read_text, root, limits)
@@ -398,7 +399,7 @@ def render(chart: HelmChart, values_files: Sequence[str], read_text: ReadText, r
     deps = _dependency_states(chart, variant.values, root, read_text)
     reasons = _static_reasons(chart, deps, root, use_sdk)
     if not reasons:
-        sdk = _run_sdk(root / chart.dir, chart.name, variant.overrides, timeout)
+        sdk = _run_sdk(root / chart.dir, chart.name, variant.overrides, timeout, session)
         if isinstance(sdk, _SdkOutput):
             missing = [d["name"] for d in sdk.dependencies if d.get("status") in _MISSING_STATUSES
                        and any(s.enabled and d.get("name") == s.dependency.name for s in deps)]
@@ -526,8 +527,7 @@ def _inside(path: Path, base: Path) -> bool:
 _WORKER: Final = r"""
 import json, sys
 
-def main():
-    request = json.loads(sys.stdin.read())
+def answer(request):
     try:
         import helm_python as helm
     except ImportError as exc:
@@ -544,8 +544,73 @@ def main():
     return {"status": "ok", "manifests": manifests, "dependencies": dependencies,
             "version": getattr(helm, "__version__", "?"), "helm": helm.helm_sdk_version()}
 
-sys.stdout.write(json.dumps(main()))
+# One request per line, one answer per line: a session sends several (JSON text never holds a raw newline).
+for line in sys.stdin:
+    if line.strip():
+        sys.stdout.write(json.dumps(answer(json.loads(line))) + "\n")
+        sys.stdout.flush()
 """
+
+
+class SdkSession:
+    """One Helm SDK worker process kept for several renders: starting it (Python and Helm) costs more than a render.
+
+    Not shared between threads; a worker that overruns its time or dies is killed, and the next request starts
+    a new one.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[str] | None = None
+
+    def ask(self, payload: str, timeout: float) -> str:
+        """The worker's answer line to one request, or a message starting with '!' saying why there is none."""
+        import select
+
+        try:
+            proc = self._worker()
+        except OSError as exc:
+            return f"!cannot start the Helm SDK worker: {exc.strerror or type(exc).__name__}"
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(payload + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            line = proc.stdout.readline() if ready else None
+        except OSError:
+            line = ""
+        if line is None:
+            self.close()
+            return f"!the Helm SDK took longer than {timeout:g} s"
+        if not line:
+            try:
+                code: int | None = proc.wait(timeout=1)  # it closed its output: it is ending, or has ended
+            except subprocess.TimeoutExpired:
+                code = None
+            self.close()
+            return f"!the Helm SDK worker ended without an answer (exit code {code})"
+        return line
+
+    def _worker(self) -> subprocess.Popen[str]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen([sys.executable, "-P", "-c", _WORKER], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, encoding="utf-8",
+                                          errors="replace", cwd=tempfile.gettempdir())
+        return self._proc
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            for stream in (self._proc.stdin, self._proc.stdout):
+                if stream is not None:
+                    stream.close()
+            self._proc = None
+
+    def __enter__(self) -> "SdkSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -555,25 +620,25 @@ class _SdkOutput:
     version: str
 
 
-def _run_sdk(chart_path: Path, release: str, values: dict[str, Any], timeout: float) -> _SdkOutput | str:
-    """Helm's render of the chart, or why there is none."""
+def _run_sdk(chart_path: Path, release: str, values: dict[str, Any], timeout: float,
+             session: SdkSession | None = None) -> _SdkOutput | str:
+    """Helm's render of the chart, or why there is none (in `session`'s worker, else in one of its own)."""
     try:
         payload = json.dumps({"chart": str(chart_path.resolve()), "values": values, "name": release,
                               "namespace": NAMESPACE}, allow_nan=False)
     except (TypeError, ValueError):
         return "the values cannot be handed to Helm as JSON"
+    if session is None:
+        with SdkSession() as own:
+            line = own.ask(payload, timeout)
+    else:
+        line = session.ask(payload, timeout)
+    if line.startswith("!"):
+        return line[1:]
     try:
-        done = subprocess.run([sys.executable, "-P", "-c", _WORKER], input=payload, capture_output=True,
-                              encoding="utf-8", errors="replace", timeout=timeout, cwd=tempfile.gettempdir(),
-                              check=False)
-    except subprocess.TimeoutExpired:
-        return f"the Helm SDK took longer than {timeout:g} s"
-    except OSError as exc:
-        return f"cannot start the Helm SDK worker: {exc.strerror or type(exc).__name__}"
-    try:
-        answer = json.loads(done.stdout)
+        answer = json.loads(line)
     except ValueError:
-        return f"the Helm SDK worker ended without an answer (exit code {done.returncode})"
+        return "the Helm SDK worker ended without an answer"
     if answer.get("status") == "missing":
         return "helm-python-sdk not installed"
     if answer.get("status") != "ok":

@@ -492,3 +492,29 @@ def test_quoting_and_defaults_render_as_helm_would(tree: Tree) -> None:
     main = container(job)
     assert main["image"] == "ghcr.io/x/migrate:2.0"
     assert main["args"] == ["--port", "5432"] and main["env"] == [{"name": "MODE", "value": "FAST"}]
+
+
+@needs_sdk
+def test_one_worker_process_renders_every_chart_of_a_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting the SDK worker costs more than a render: a scan keeps one per thread, and results do not change."""
+    import subprocess
+
+    from archinfer import scan
+
+    for name in ("a", "b", "c"):
+        shutil.copytree(FIXTURES / "webapp", tmp_path / "repo" / name)
+    root = tmp_path / "repo"
+    started: list[Any] = []
+    real = subprocess.Popen.__init__
+
+    def popen(this: Any, args: Any, *rest: Any, **kwargs: Any) -> None:
+        started.append(args)
+        real(this, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", popen)
+    together = scan.collect(root, jobs=1)
+    renders = [f for f in together.facts if f.kind == "helm.render"]
+    assert len(renders) == 6 and all(f.data.method == "helm-sdk" for f in renders)
+    assert len(started) == 1, started
+    alone = [render(name, root=root) for name in ("a", "b", "c")]
+    assert [repr(r.objects) for r in alone] == [repr(f.data.objects) for f in renders if f.data.name in ("a", "b", "c")]
