@@ -64,7 +64,7 @@ class Outcome:
     state: str = ""  # the new state file's text
     old_state: str | None = None  # the recorded state file's text, if any
     changes: tuple["Change", ...] = ()  # recorded state -> new state
-    redactions: tuple["Redaction", ...] = ()  # what was withheld, for --show-redactions
+    redactions: tuple[tuple[str, str, str], ...] = ()  # (path:line, what, why) withheld, for --show-redactions
 
 
 PathArg = typer.Argument(..., help="Folder with the infrastructure code to scan.", show_default=False)
@@ -185,10 +185,10 @@ def _check_output(output: Optional[str]) -> None:
 class Result:
     """What a scan of the tree yields before it meets the existing document (the part a cache can keep)."""
 
+    # Plain data only (and model types): a cache hit then imports neither the inference code nor the collectors.
     diagnostics: tuple["Diagnostic", ...]
-    withheld: tuple["Redaction", ...]
-    state: tuple["Entry", ...]
-    state_text: str
+    withheld: tuple[tuple[str, str, str], ...]  # (path:line, what, why)
+    state_text: str  # the inferred architecture as the state file holds it
     regions: dict[str, str]  # each region's body, for refreshing a document
     document: str  # the whole document, for a first scan
 
@@ -228,7 +228,8 @@ def _compute(path: Path, settings: Settings, quiet: bool,
         analysis = _analyze(path, settings, quiet, cluster)
         withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
         regions = render_regions(analysis.views, settings.lang, settings.templates)
-        result = Result(analysis.diagnostics, withheld, analysis.state, state.dumps(analysis.state), regions,
+        result = Result(analysis.diagnostics, tuple((str(r.loc), r.what, r.why) for r in withheld),
+                        state.dumps(analysis.state), regions,
                         render_document(analysis.views, settings.lang, settings.templates, regions))
     return result, analysis.collected.inputs
 
@@ -245,12 +246,13 @@ def _result_key(path: Path, settings: Settings) -> str:
 
 
 def _candidates(path: Path, settings: Settings) -> tuple[str, ...]:
-    """The files a scan would hand to a collector: a new or removed one changes the result."""
-    from .collectors.registry import collectors
+    """Every file the scan walks: one that appears or goes away may change the result.
+
+    (Stricter than needed, a new README also recomputes, but it needs none of the collectors' imports.)
+    """
     from .scan import walk
 
-    registry = collectors().values()
-    return tuple(rel for rel in walk(path, settings.ignore) if any(c.matches(rel) for c in registry))
+    return tuple(walk(path, settings.ignore))
 
 
 def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool, quiet: bool,
@@ -267,12 +269,13 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
             typer.echo(redact(str(diagnostic)), err=True)
     warnings = sum(1 for d in scanned.diagnostics if d.severity is not Severity.INFO)
     target = _output_path(path, output)
-    old_state = _read_state(target)
+    old_state = _read_state(target, validate=False)
     changes: tuple["Change", ...] = ()
     if old_state is not None and old_state != scanned.state_text:
         from .infer import state
 
-        changes = state.compare(state.loads(old_state), scanned.state)
+        _read_state(target)  # a state that differs must at least be one archinfer can read
+        changes = state.compare(state.loads(old_state), state.loads(scanned.state_text))
     try:
         existing = document.read(target) if target is not None else None
     except document.UnreadableDocument as exc:
@@ -295,10 +298,10 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
                    scanned.withheld)
 
 
-def _print_redactions(withheld: tuple["Redaction", ...]) -> None:
+def _print_redactions(withheld: tuple[tuple[str, str, str], ...]) -> None:
     typer.echo(f"withheld: {len(withheld)} (values never written anywhere; names and lines only)", err=True)
-    for item in withheld:
-        typer.echo(f"  {item.loc}: {item.what}: {item.why}", err=True)
+    for loc, what, why in withheld:
+        typer.echo(f"  {loc}: {what}: {why}", err=True)
 
 
 def state_path(target: Path) -> Path:
@@ -306,7 +309,8 @@ def state_path(target: Path) -> Path:
     return target.with_name(f"{target.stem}.archinfer.jsonl")
 
 
-def _read_state(target: Optional[Path]) -> Optional[str]:
+def _read_state(target: Optional[Path], validate: bool = True) -> Optional[str]:
+    """The recorded state file's text; `validate` parses it (not needed when it equals the new state)."""
     if target is None:
         return None
     try:
@@ -315,6 +319,8 @@ def _read_state(target: Optional[Path]) -> Optional[str]:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentError(f"{state_path(target)}: cannot read the recorded state: {exc}") from exc
+    if not validate:
+        return text
     from .infer import state
 
     try:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
-from .collectors.registry import Collector, collectors
 from .collectors.secrets import KIND_WITHHELD
 from .model import CollectResult, Diagnostic, Fact, FileReport, Limits, Loc, Severity, internal_error
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .collectors.registry import Collector
     from .infer.inputs import Inputs
     from .infer.state import Entry
     from .infer.view import SectionView
@@ -74,6 +74,8 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
     `jobs` > 1 parses in that many processes (the result is the same as with one); `cache` reuses what an
     earlier scan parsed from the same content.
     """
+    from .collectors.registry import collectors  # here, not at the top: `check` with a cached result needs none
+
     registry = collectors()
     facts: list[Fact] = []
     files: list[FileReport] = []
@@ -447,6 +449,8 @@ def _read_file(root: Path, rel: str, collector: Collector, limits: Limits) -> by
 
 def _parse_file(rel: str, collector_name: str, data: bytes, limits: Limits) -> FileResult:
     """Decode and parse one file's bytes with the named collector (runs in pool workers too)."""
+    from .collectors.registry import collectors
+
     collector = collectors()[collector_name]
     loc = Loc(rel)
     try:
