@@ -11,6 +11,9 @@ from .yamlload import YamlDoc
 KIND_OBJECT = "k8s.object"
 
 
+_SCHEMA_KINDS = frozenset({"CustomResourceDefinition"})
+
+
 @dataclass(frozen=True)
 class K8sObject:
     """One object as written (or as built by kustomize/Helm); `origin` is where its document starts."""
@@ -23,6 +26,20 @@ class K8sObject:
     origin: Loc
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False, repr=False)
     source: str = "manifest"  # "manifest" | "kustomize:<overlay dir>" | "helm:<chart dir>"
+
+    def __post_init__(self) -> None:
+        if self.kind in _SCHEMA_KINDS and isinstance(self.body.get("spec"), dict):
+            # A CRD is mostly its OpenAPI schema (kubeflow's are 0.5-3.7 MB each, and every overlay builds a
+            # copy); no section reads it. Keep what identifies the custom resource.
+            spec = self.body["spec"]
+            versions = spec.get("versions")
+            slim_spec = {k: spec[k] for k in ("group", "names", "scope") if k in spec}
+            if isinstance(versions, list):
+                slim_spec["versions"] = [{k: v[k] for k in ("name", "served", "storage") if k in v}
+                                         for v in versions if isinstance(v, dict)]
+            object.__setattr__(self, "body", {**self.body, "spec": slim_spec})
+            object.__setattr__(self, "lines", {k: n for k, n in self.lines.items()
+                                               if len(k) < 3 or k[0] != "spec" or k[1] != "versions"})
 
     def line_of(self, *path: str | int) -> int:
         """The line of the deepest known part of `path`, else the document's line."""

@@ -823,6 +823,11 @@ def _enter(ctx: _Ctx, path: str, loc: Loc, chain: tuple[str, ...], component: bo
     return sub
 
 
+# Larger files (CRD bundles, mostly) are parsed again by each overlay instead of being kept for the scan:
+# their parsed form is ten times their size, which a monorepo's peak memory cannot afford.
+_SHARE_MAX_CHARS = 512 * 1024
+
+
 def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
     """The resources of one file, Lists unwrapped (after the other documents, as kustomize queues them)."""
     known = ctx.parsed.get(text)
@@ -831,7 +836,8 @@ def _resources_from(ctx: _Ctx, path: str, text: str, loc: Loc) -> list[_Res]:
             known = _parse_resources(text, ctx.limits)
         except YamlError as exc:
             known = exc
-        ctx.parsed[text] = known
+        if len(text) <= _SHARE_MAX_CHARS:
+            ctx.parsed[text] = known
     if isinstance(known, YamlError):
         ctx.report(loc, f"{path}:{known.line}: {known.message}" if known.line else f"{path}: {known.message}")
         return []

@@ -71,3 +71,15 @@ def test_mistagged_value_is_an_error_that_does_not_quote_it() -> None:
     with pytest.raises(YamlError) as info:
         load_documents("a: 1\npassword: !!int hunter2-tagged\n")
     assert "hunter2-tagged" not in str(info.value)
+
+
+def test_a_crd_keeps_what_identifies_it_and_drops_its_schema() -> None:
+    text = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: jobs.example.com\n"
+            "spec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Job, plural: jobs}\n  versions:\n"
+            "    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+            "          type: object\n          properties: {spec: {type: object}}\n")
+    facts, _ = yaml_files.collect("crds/jobs.yaml", text)
+    crd = facts[0].data
+    assert crd.body["spec"] == {"group": "example.com", "names": {"kind": "Job", "plural": "jobs"}, "scope": "Namespaced",
+                                "versions": [{"name": "v1", "served": True, "storage": True}]}
+    assert crd.line_of("spec", "group") == 6 and ("spec", "versions", 0, "schema") not in crd.lines
