@@ -84,27 +84,47 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
     picked = [(rel, c) for rel in paths if (c := _pick(registry, rel)) is not None]
     if progress is not None:
         progress.start(len(picked))
-    for batch in _batches(picked, limits):
-        for rel, (report, file_facts, file_diags) in zip([r for r, _ in batch], _parse_all(root, batch, limits, jobs, cache)):
-            if progress is not None:
-                progress.advance(rel)
-            if len(facts) >= limits.max_facts:  # the rest is listed, not read: a partial scan must say it is partial
-                files.append(FileReport(rel, report.kind, "skipped", "limit max_facts reached"))
-                continue
-            files.append(report)
-            facts.extend(file_facts)
-            diagnostics.extend(file_diags)
-        if len(facts) >= limits.max_facts:
-            files.extend(FileReport(rel, c.NAME, "skipped", "limit max_facts reached")
-                         for rel, c in picked[len(files):])
-            break
+    pool = _pool(jobs) if jobs > 1 and _bytes(root, picked) >= _POOL_MIN_BYTES else None
+    with pool or contextlib.nullcontext():
+        # kustomize builds and Helm renders need only the tree: with a pool, one worker does them while the
+        # others parse (the parent only waits).
+        side = pool.submit(_side_stages, root, paths, limits, jobs) if pool is not None else None
+        for batch in _batches(picked, limits):
+            parsed = _parse_all(root, batch, limits, jobs, cache, pool)
+            for rel, (report, file_facts, file_diags) in zip([r for r, _ in batch], parsed):
+                if progress is not None:
+                    progress.advance(rel)
+                if len(facts) >= limits.max_facts:  # the rest is listed, not read: a partial scan must say so
+                    files.append(FileReport(rel, report.kind, "skipped", "limit max_facts reached"))
+                    continue
+                files.append(report)
+                facts.extend(file_facts)
+                diagnostics.extend(file_diags)
+            if len(facts) >= limits.max_facts:
+                files.extend(FileReport(rel, c.NAME, "skipped", "limit max_facts reached")
+                             for rel, c in picked[len(files):])
+                break
+        more_facts, more_diags, inputs = side.result() if side is not None else _side_stages(root, paths, limits, jobs)
     unread = [f.path for f in files if f.detail == "limit max_facts reached"]
     if unread:
         diagnostics.append(Diagnostic(Loc(unread[0]), Severity.WARNING,
                                       f"this file and {len(unread) - 1} more were not read: the scan reached its limit "
                                       f"of {limits.max_facts} facts (max_facts)"))
-    inputs = {rel for rel, _ in picked}
+    facts.extend(more_facts)
+    diagnostics.extend(more_diags)
+    inputs.update(rel for rel, _ in picked)
+    if progress is not None:
+        progress.done()
+    return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)), tuple(sorted(inputs)))
+
+
+def _side_stages(root: Path, paths: list[str], limits: Limits,
+                 jobs: int) -> tuple[list[Fact], list[Diagnostic], set[str]]:
+    """kustomize builds and Helm renders (they read the tree themselves), and every path they asked for."""
+    inputs: set[str] = set()
     read_text = reader(root, limits, inputs)
+    facts: list[Fact] = []
+    diagnostics: list[Diagnostic] = []
     for produce in (_kustomize, functools.partial(_helm, jobs=jobs)):
         more_facts, more_diags = produce(paths, read_text, root, limits)
         facts.extend(more_facts)
@@ -112,9 +132,26 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
     # Helm's SDK reads whole chart folders itself (templates, helpers, .helmignore): all of them are inputs.
     chart_dirs = {posixpath.dirname(p) for p in paths if posixpath.basename(p) == "Chart.yaml"}
     inputs.update(p for p in paths if any(p.startswith(f"{d}/") or not d for d in chart_dirs))
-    if progress is not None:
-        progress.done()
-    return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)), tuple(sorted(inputs)))
+    return facts, diagnostics, inputs
+
+
+def _bytes(root: Path, picked: list[tuple[str, Collector]]) -> int:
+    total = 0
+    for rel, _ in picked:
+        try:
+            total += os.lstat(root / rel).st_size
+        except OSError:
+            continue
+    return total
+
+
+def _pool(jobs: int) -> Any:
+    """A process pool of `jobs` workers, forked (they start with everything already imported)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
 # Files parsed between two checks of max_facts (in parallel: one batch is spread over the workers).
@@ -132,8 +169,8 @@ FileResult = tuple[FileReport, list[Fact], list[Diagnostic]]
 
 
 def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, jobs: int,
-               cache: "Cache | None") -> list[FileResult]:
-    """Each file's result, in the batch's order: from the cache, else parsed here or in a process pool."""
+               cache: "Cache | None", pool: Any = None) -> list[FileResult]:
+    """Each file's result, in the batch's order: from the cache, else parsed here or in the process pool."""
     results: list[FileResult | None] = []
     todo: list[tuple[int, str, str, bytes, str]] = []  # (index, rel, collector name, bytes, cache key)
     for index, (rel, collector) in enumerate(batch):
@@ -146,10 +183,9 @@ def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, j
         results.append(cached)
         if cached is None:
             todo.append((index, rel, collector.NAME, read, key))
-    size = sum(len(data) for _, _, _, data, _ in todo)
     work = [(rel, name, data, key) for _, rel, name, data, key in todo]
-    if jobs > 1 and len(todo) > 1 and size >= _POOL_MIN_BYTES:
-        parsed = _in_pool(work, limits, jobs, cache)
+    if pool is not None and len(todo) > 1:
+        parsed = _in_pool(work, limits, jobs, cache, pool)
     else:
         parsed = _parse_chunk(work, limits, cache)[0]
     for (index, *_), result in zip(todo, parsed):
@@ -160,19 +196,13 @@ def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, j
 Work = list[tuple[str, str, bytes, str]]  # (path, collector name, bytes, cache key)
 
 
-def _in_pool(work: Work, limits: Limits, jobs: int, cache: "Cache | None") -> list[FileResult]:
-    """Parse in `jobs` processes, in chunks of similar total size; results come back in `work`'s order.
+def _in_pool(work: Work, limits: Limits, jobs: int, cache: "Cache | None", pool: Any) -> list[FileResult]:
+    """Parse in the pool, in chunks of similar total size; results come back in `work`'s order.
 
     The workers write their results to the cache themselves, so that pickling entries is spread over the cores.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: the workers start with everything already imported (spawn would import it all again per worker).
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunks = _chunks(work, jobs * 4)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        parts = list(pool.map(_parse_chunk, chunks, [limits] * len(chunks), [cache] * len(chunks)))
+    parts = list(pool.map(_parse_chunk, chunks, [limits] * len(chunks), [cache] * len(chunks)))
     if cache is not None:
         for _, worker_cache in parts:
             if worker_cache is not None:
