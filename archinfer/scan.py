@@ -10,6 +10,7 @@ import os
 import posixpath
 import queue
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
@@ -85,12 +86,12 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
     if progress is not None:
         progress.start(len(picked))
     pool = _pool(jobs) if jobs > 1 and _bytes(root, picked) >= _POOL_MIN_BYTES else None
+    # kustomize builds and Helm renders need only the tree: while the pool parses, a thread of this process
+    # does them (started once the workers are forked; their objects never need pickling).
+    side = _Side(root, paths, limits, jobs)
     with pool or contextlib.nullcontext():
-        # kustomize builds and Helm renders need only the tree: with a pool, one worker does them while the
-        # others parse (the parent only waits).
-        side = pool.submit(_side_stages, root, paths, limits, jobs) if pool is not None else None
         for batch in _batches(picked, limits):
-            parsed = _parse_all(root, batch, limits, jobs, cache, pool)
+            parsed = _parse_all(root, batch, limits, jobs, cache, pool, side.start)
             for rel, (report, file_facts, file_diags) in zip([r for r, _ in batch], parsed):
                 if progress is not None:
                     progress.advance(rel)
@@ -104,7 +105,7 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
                 files.extend(FileReport(rel, c.NAME, "skipped", "limit max_facts reached")
                              for rel, c in picked[len(files):])
                 break
-        more_facts, more_diags, inputs = side.result() if side is not None else _side_stages(root, paths, limits, jobs)
+        more_facts, more_diags, inputs = side.result()
     unread = [f.path for f in files if f.detail == "limit max_facts reached"]
     if unread:
         diagnostics.append(Diagnostic(Loc(unread[0]), Severity.WARNING,
@@ -116,6 +117,35 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
     if progress is not None:
         progress.done()
     return CollectResult(tuple(facts), tuple(files), tuple(sorted(diagnostics)), tuple(sorted(inputs)))
+
+
+class _Side:
+    """The side stages in a thread: `start` once the pool's workers exist, `result` waits (or runs them here)."""
+
+    def __init__(self, root: Path, paths: list[str], limits: Limits, jobs: int) -> None:
+        self._args = (root, paths, limits, jobs)
+        self._thread: threading.Thread | None = None
+        self._outcome: tuple[list[Fact], list[Diagnostic], set[str]] | BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="archinfer-kustomize-helm", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = _side_stages(*self._args)
+        except BaseException as exc:  # handed to the main thread by result()
+            self._outcome = exc
+
+    def result(self) -> tuple[list[Fact], list[Diagnostic], set[str]]:
+        if self._thread is None:
+            return _side_stages(*self._args)
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome
 
 
 def _side_stages(root: Path, paths: list[str], limits: Limits,
@@ -169,7 +199,7 @@ FileResult = tuple[FileReport, list[Fact], list[Diagnostic]]
 
 
 def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, jobs: int,
-               cache: "Cache | None", pool: Any = None) -> list[FileResult]:
+               cache: "Cache | None", pool: Any = None, submitted: Callable[[], None] | None = None) -> list[FileResult]:
     """Each file's result, in the batch's order: from the cache, else parsed here or in the process pool."""
     results: list[FileResult | None] = []
     todo: list[tuple[int, str, str, bytes, str]] = []  # (index, rel, collector name, bytes, cache key)
@@ -185,7 +215,7 @@ def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, j
             todo.append((index, rel, collector.NAME, read, key))
     work = [(rel, name, data, key) for _, rel, name, data, key in todo]
     if pool is not None and len(todo) > 1:
-        parsed = _in_pool(work, limits, jobs, cache, pool)
+        parsed = _in_pool(work, limits, jobs, cache, pool, submitted)
     else:
         parsed = _parse_chunk(work, limits, cache)[0]
     for (index, *_), result in zip(todo, parsed):
@@ -196,13 +226,18 @@ def _parse_all(root: Path, batch: list[tuple[str, Collector]], limits: Limits, j
 Work = list[tuple[str, str, bytes, str]]  # (path, collector name, bytes, cache key)
 
 
-def _in_pool(work: Work, limits: Limits, jobs: int, cache: "Cache | None", pool: Any) -> list[FileResult]:
+def _in_pool(work: Work, limits: Limits, jobs: int, cache: "Cache | None", pool: Any,
+             submitted: Callable[[], None] | None = None) -> list[FileResult]:
     """Parse in the pool, in chunks of similar total size; results come back in `work`'s order.
 
     The workers write their results to the cache themselves, so that pickling entries is spread over the cores.
+    `submitted` runs once the work is handed over (a fork pool has forked all its workers by then).
     """
     chunks = _chunks(work, jobs * 4)
-    parts = list(pool.map(_parse_chunk, chunks, [limits] * len(chunks), [cache] * len(chunks)))
+    pending = pool.map(_parse_chunk, chunks, [limits] * len(chunks), [cache] * len(chunks))
+    if submitted is not None:
+        submitted()
+    parts = list(pending)
     if cache is not None:
         for _, worker_cache in parts:
             if worker_cache is not None:

@@ -37,7 +37,7 @@ def test_parallel_collect_is_identical_to_serial(corpus: Path, monkeypatch: pyte
     monkeypatch.setattr(scan, "_POOL_MIN_BYTES", 0)  # use the pool even for this small tree
     calls: list[int] = []
     real = scan._in_pool
-    monkeypatch.setattr(scan, "_in_pool", lambda work, limits, jobs, cache, pool: calls.append(len(work)) or real(work, limits, jobs, cache, pool))
+    monkeypatch.setattr(scan, "_in_pool", lambda work, limits, jobs, cache, pool, submitted=None: calls.append(len(work)) or real(work, limits, jobs, cache, pool, submitted))
     parallel = scan.collect(corpus, jobs=2)
     assert calls and calls[0] > 100, "the pool was not used"
     assert snapshot(parallel) == snapshot(serial)
