@@ -141,20 +141,30 @@ def in_cluster(inp: Inputs, *categories: str) -> list[tuple[Workload, str, str]]
 
 
 def users_of(inp: Inputs, names: list[str], set_name: str | None = None) -> list[tuple[Workload, str]]:
-    """Workloads whose env values name one of `names` (a Service or host), with the variable that does."""
-    found: list[tuple[Workload, str]] = []
+    """Workloads whose env values name one of `names` (a Service or host), with the variable that does.
+
+    Per workload, the first variable (in container and variable order) that mentions a name is the one given.
+    """
     lowered = [n.lower() for n in names if n]
     words = {n for n in lowered if _WHOLE_WORD.fullmatch(n)}  # a word is mentioned exactly when it is one of them
     others = [n for n in lowered if n not in words]  # names with dots, colons...: searched in the text
-    for w, containers in inp.env_words:
-        if set_name is not None and w.set != set_name:
-            continue
-        for env in containers:
-            hit = next((name for name, value, value_words in env
-                        if not words.isdisjoint(value_words) or any(_mentions(value, n) for n in others)), None)
-            if hit:
-                found.append((w, hit))
-                break
+    first: dict[int, tuple[int, int]] = {}  # workload -> (container, variable) of its first mention
+    for word in words:
+        for w, c, e in inp.env_word_index.get(word, ()):
+            if (c, e) < first.get(w, (c + 1, 0)):
+                first[w] = (c, e)
+    if others:  # rare: scan the text of every variable, as before the index
+        for w, (_, containers) in enumerate(inp.env_words):
+            for c, env in enumerate(containers):
+                for e, (_, value, _) in enumerate(env):
+                    if (c, e) < first.get(w, (c + 1, 0)) and any(_mentions(value, n) for n in others):
+                        first[w] = (c, e)
+    found: list[tuple[Workload, str]] = []
+    for w in sorted(first):
+        workload, containers = inp.env_words[w]
+        if set_name is None or workload.set == set_name:
+            c, e = first[w]
+            found.append((workload, containers[c][e][0]))
     return found
 
 

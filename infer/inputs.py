@@ -47,6 +47,18 @@ class Inputs:
                                      for e in c.env if e.value) for c in w.containers))
                      for w in self.workloads)
 
+    @cached_property
+    def env_word_index(self) -> dict[str, list[tuple[int, int, int]]]:
+        """Each word of an env value -> where it occurs: (workload, container, variable) positions in env_words,
+        in order. Who uses a name is then found without visiting every workload for every component."""
+        index: dict[str, list[tuple[int, int, int]]] = {}
+        for w, (_, containers) in enumerate(self.env_words):
+            for c, env in enumerate(containers):
+                for e, (_, _, words) in enumerate(env):
+                    for word in words:
+                        index.setdefault(word, []).append((w, c, e))
+        return index
+
     def of(self, *categories: str) -> list[Component]:
         """Components of the given categories, in stable order."""
         return [c for c in self.components if c.category in categories]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archinfer.render import render_document
 from archinfer.scan import analyze
 from tests.conftest import Tree
@@ -184,3 +186,41 @@ def test_conflicting_image_versions_and_unresolved_values_are_listed(tree: Tree)
     coverage = region(render_document(analyze(root, "en").views, "en"), "archinfer")
     assert "image web in several versions: 1.0, 2.0" in coverage
     assert "1 values not determined statically" in coverage and "sku = var.size" in coverage
+
+
+def _users_by_search(inp: Any, names: list[str], set_name: str | None = None) -> list[tuple[Any, str]]:
+    """users_of as it was written before its word index: every variable of every workload searched."""
+    from archinfer.infer.cluster import _mentions
+
+    found = []
+    lowered = [n.lower() for n in names if n]
+    for w in inp.workloads:
+        if set_name is not None and w.set != set_name:
+            continue
+        for c in w.containers:
+            hit = next((e.name for e in c.env if e.value and any(_mentions(e.value.lower(), n) for n in lowered)), None)
+            if hit:
+                found.append((w, hit))
+                break
+    return found
+
+
+def test_users_of_finds_what_a_search_of_every_variable_finds(tree: Tree) -> None:
+    from archinfer.infer.cluster import users_of
+    from archinfer.scan import analyze
+
+    values = ["redis-cart:6379", "http://api.shop.svc.cluster.local/v1", "psql-x.postgres.database.azure.com",
+              "redis", "my-redisx", "REDIS-CART", "amqp://rabbit:5672,redis-cart", "db_host", "api"]
+    docs = []
+    for i in range(12):
+        env = "".join(f"            - {{name: V{j}, value: '{values[(i * 5 + j) % len(values)]}'}}\n" for j in range(i % 4))
+        docs.append(f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w{i}\nspec:\n  template:\n    spec:\n"
+                    f"      containers:\n        - name: a\n          image: nginx:1\n"
+                    + (f"          env:\n{env}" if env else "")
+                    + "        - name: b\n          image: nginx:1\n          env:\n"
+                    f"            - {{name: SIDE, value: '{values[i % len(values)]}'}}\n")
+    inp = analyze(tree({"k8s/all.yaml": "---\n".join(docs)}), "en").inputs
+    assert inp is not None and len(inp.workloads) == 12
+    for names in (["redis-cart"], ["redis"], ["api", "rabbit"], ["psql-x.postgres.database.azure.com"],
+                  ["api.shop.svc.cluster.local", "redis-cart"], ["db_host", "x:y"], ["nothing"], [""]):
+        assert [(w.name, v) for w, v in users_of(inp, names)] == [(w.name, v) for w, v in _users_by_search(inp, names)], names
