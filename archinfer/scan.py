@@ -336,10 +336,13 @@ def _kustomize(paths: list[str], read_text: Callable[[str], str], root: Path,
     facts: list[Fact] = [Fact(KIND_KUSTOMIZATION, Loc(p, 1), None) for p in files]
     diagnostics: list[Diagnostic] = []
     parsed: dict[str, Any] = {}  # resource files parsed once for all overlays of this scan
+    first_file: dict[str, str] = {}  # folder -> its kustomization file (the first name, as kustomize looks)
+    for p in files:
+        first_file.setdefault(posixpath.dirname(p) or ".", p)
     for overlay in _top_level(dirs, read_text, lambda d, r: kustomize.referenced_dirs(d, r, limits)):
-        if _is_component(files, overlay, read_text, limits):
+        if _is_component(first_file.get(overlay), read_text, limits):
             continue  # a component only means something inside an overlay that enables it
-        kustomization = next(p for p in paths if (posixpath.dirname(p) or ".") == overlay and kustomize.is_kustomization(p))
+        kustomization = first_file[overlay]
         try:
             result = kustomize.build(overlay, read_text, limits, parsed)
             objects = tuple(_built_object(o, f"kustomize:{overlay}", K8sObject) for o in result.objects)
@@ -373,6 +376,7 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
     facts: list[Fact] = []
     diagnostics: list[Diagnostic] = []
     plan: list[Fact | tuple[str, Any, tuple[str, ...]]] = []  # chart facts, and the renders to make after each
+    path_set = set(paths)
     for path in charts:
         chart_dir = posixpath.dirname(path) or "."
         if "/charts/" in f"/{chart_dir}/" and any(chart_dir.startswith(f"{d}/charts/") for d in chart_dirs):
@@ -380,7 +384,7 @@ def _helm(paths: list[str], read_text: Callable[[str], str], root: Path,
         try:
             text = read_text(path)
             values_path = posixpath.join(chart_dir, "values.yaml") if chart_dir != "." else "values.yaml"
-            values_text = read_text(values_path) if values_path in paths else None
+            values_text = read_text(values_path) if values_path in path_set else None
         except (OSError, UnicodeDecodeError) as exc:
             diagnostics.append(Diagnostic(Loc(path), Severity.WARNING, f"cannot read chart: {exc}"))
             continue
@@ -456,18 +460,17 @@ def _top_level(dirs: list[str], read_text: Callable[[str], str], referenced: Cal
     return top + [d for d in dirs if d not in reached]
 
 
-def _is_component(files: list[str], folder: str, read_text: Callable[[str], str], limits: Limits) -> bool:
+def _is_component(path: str | None, read_text: Callable[[str], str], limits: Limits) -> bool:
     """`kind: Component` kustomizations only mean something inside an overlay that lists them."""
     from .collectors.yamlload import YamlError, load_documents
 
-    for path in files:
-        if (posixpath.dirname(path) or ".") == folder:
-            try:
-                docs = load_documents(read_text(path), limits)
-            except (OSError, UnicodeDecodeError, YamlError):
-                return False  # the build reports the problem
-            return bool(docs) and isinstance(docs[0].data, dict) and docs[0].data.get("kind") == "Component"
-    return False
+    if path is None:
+        return False
+    try:
+        docs = load_documents(read_text(path), limits)
+    except (OSError, UnicodeDecodeError, YamlError):
+        return False  # the build reports the problem
+    return bool(docs) and isinstance(docs[0].data, dict) and docs[0].data.get("kind") == "Component"
 
 
 def _built_object(built: Any, source: str, factory: Any) -> Any:
