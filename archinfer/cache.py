@@ -13,10 +13,11 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .document import replace
 
 FORMAT = b"archinfer-cache-1\n"
 # Modules whose classes an entry may hold: our own, and the standard types facts are built from.
@@ -127,18 +128,7 @@ class Cache:
         path = self._path(kind, key)
         try:
             payload = FORMAT + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(payload)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except FileNotFoundError:
-                    pass
-                raise
+            replace(path, payload, 0o600)  # parsed copies of the scanned files: the user's alone
         except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
             # A read-only or full disk makes the cache useless, not the scan wrong.
             self._problem(self.folder, f"cannot write the cache ({getattr(exc, 'strerror', None) or type(exc).__name__})")

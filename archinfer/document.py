@@ -53,17 +53,24 @@ def write_atomic(path: Path, text: str, bom: bool = False) -> bool:
             return False  # same bytes: keep the file and its mtime
     except FileNotFoundError:
         pass
+    replace(path, data, path.stat().st_mode & 0o7777 if path.exists() else 0o644, durable=True)
+    return True
+
+
+def replace(path: Path, data: bytes, mode: int = 0o644, durable: bool = False) -> None:
+    """Write `data` to a temporary file beside `path` and rename it over `path`: readers see old or new, never half.
+
+    `durable` also syncs the data to disk first (the document; a cache entry can be recomputed).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -71,4 +78,3 @@ def write_atomic(path: Path, text: str, bom: bool = False) -> bool:
         except FileNotFoundError:
             pass
         raise
-    return True
