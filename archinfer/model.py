@@ -85,6 +85,10 @@ class CollectResult:
     diagnostics: tuple[Diagnostic, ...]
     inputs: tuple[str, ...] = ()  # every path the result depends on (read, tried, or rendered by Helm), sorted
 
+    def read_infrastructure(self) -> bool:
+        """Whether any infrastructure file parsed (a scan that read nothing useful must say so loudly)."""
+        return any(f.status == "parsed" and f.kind != "dotenv" for f in self.files)
+
 
 def internal_error(what: str, exc: BaseException) -> str:
     """A diagnostic message for a bug of ours: where it happened, never the exception's text (it may quote a secret)."""

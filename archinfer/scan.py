@@ -90,7 +90,7 @@ def collect(root: Path, limits: Limits = Limits(), jobs: int = 1, cache: "Cache 
     # does them (started once the workers are forked; their objects never need pickling).
     side = _Side(root, paths, limits, jobs)
     with pool or contextlib.nullcontext():
-        for batch in _batches(picked, limits):
+        for batch in _batches(picked):
             parsed = _parse_all(root, batch, limits, jobs, cache, pool, side.start)
             for rel, (report, file_facts, file_diags) in zip([r for r, _ in batch], parsed):
                 if progress is not None:
@@ -190,7 +190,7 @@ _BATCH = 2048
 _POOL_MIN_BYTES = 512 * 1024
 
 
-def _batches(picked: list[tuple[str, Collector]], limits: Limits) -> Iterator[list[tuple[str, Collector]]]:
+def _batches(picked: list[tuple[str, Collector]]) -> Iterator[list[tuple[str, Collector]]]:
     for start in range(0, len(picked), _BATCH):
         yield picked[start : start + _BATCH]
 
@@ -540,11 +540,6 @@ def _parse_file(rel: str, collector_name: str, data: bytes, limits: Limits) -> F
     return FileReport(rel, collector.NAME, status), file_facts + [f for f in withheld if f.loc not in known], file_diags
 
 
-def read_infrastructure(collected: CollectResult) -> bool:
-    """Whether any infrastructure file parsed (a scan that read nothing useful must say so loudly)."""
-    return any(f.status == "parsed" and f.kind != "dotenv" for f in collected.files)
-
-
 def _withheld(rel: str, text: str) -> list[Fact]:
     """Where the file holds secrets (even a file its collector cannot read), for the redaction report."""
     from .collectors.secrets import sweep
@@ -617,7 +612,7 @@ def _analyze(root: Path, lang: str, limits: Limits, cluster: ClusterOptions | No
                     tuple(f for f in collected.facts if f.kind == "docker.image"),
                     tuple(f for f in collected.facts if f.kind == "helm.chart"))
     built = build_document(inputs, collected)  # a view that fails becomes a note and an error, not a crash
-    empty = () if read_infrastructure(collected) else (Diagnostic(
+    empty = () if collected.read_infrastructure() else (Diagnostic(
         Loc("."), Severity.WARNING, "no infrastructure code was read under this path (nothing parsed): "
                                     "every generated section is empty"),)
     diagnostics = tuple(sorted(set(collected.diagnostics) | set(model.diagnostics) | set(built.diagnostics) | set(empty)))

@@ -28,7 +28,7 @@ def coverage(inp: Inputs, collected: CollectResult, internal: tuple[Diagnostic, 
     kinds = sorted({k for k, _ in counts})
     files = tuple(Cell(f"{kind}: " + ", ".join(f"{status} {counts[(kind, status)]}" for status in ("parsed", "ignored", "error", "skipped")
                                             if counts[(kind, status)])) for kind in kinds)
-    if not any(f.status == "parsed" and f.kind != "dotenv" for f in collected.files):
+    if not collected.read_infrastructure():
         blocks.append(Note(t("**경고: 스캔한 경로에서 읽을 수 있는 인프라 코드를 찾지 못했습니다. 아래 생성 섹션은 모두 비어 있습니다.**",
                              "**Warning: no infrastructure code could be read under the scanned path; every generated section "
                              "below is empty.**")))
