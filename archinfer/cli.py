@@ -191,6 +191,7 @@ class Result:
     state_text: str  # the inferred architecture as the state file holds it
     regions: dict[str, str]  # each region's body, for refreshing a document
     document: str  # the whole document, for a first scan
+    files: tuple[tuple[str, str], ...] = ()  # (collector, status) of every file handed to a collector
 
 
 def _result(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptions | None") -> Result:
@@ -230,7 +231,8 @@ def _compute(path: Path, settings: Settings, quiet: bool,
         regions = render_regions(analysis.views, settings.lang, settings.templates)
         result = Result(analysis.diagnostics, tuple((str(r.loc), r.what, r.why) for r in withheld),
                         state.dumps(analysis.state), regions,
-                        render_document(analysis.views, settings.lang, settings.templates, regions))
+                        render_document(analysis.views, settings.lang, settings.templates, regions),
+                        tuple((f.kind, f.status) for f in analysis.collected.files))
     return result, analysis.collected.inputs
 
 
@@ -268,6 +270,8 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
         if diagnostic.severity is not Severity.INFO and not quiet:
             typer.echo(redact(str(diagnostic)), err=True)
     warnings = sum(1 for d in scanned.diagnostics if d.severity is not Severity.INFO)
+    if not quiet:
+        typer.echo(_coverage_line(scanned, warnings), err=True)
     target = _output_path(path, output)
     old_state = _read_state(target, validate=False)
     changes: tuple["Change", ...] = ()
@@ -296,6 +300,18 @@ def _produce(path: Path, output: Optional[str], lang: Lang | str, take_new: bool
         text = add_row(text, _summary(changes))
     return Outcome(text, existing.text, existing.bom, result.conflicts, warnings, scanned.state_text, old_state, changes,
                    scanned.withheld)
+
+
+def _coverage_line(scanned: Result, warnings: int) -> str:
+    """What the scan read, in one line for the terminal (the document's first region has the details)."""
+    from collections import Counter
+
+    kinds = Counter(kind for kind, _ in scanned.files)
+    statuses = Counter(status for _, status in scanned.files)
+    read = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"
+    return (f"archinfer: {len(scanned.files)} files read ({read}): {statuses['parsed']} parsed, "
+            f"{statuses['ignored']} not infrastructure, {statuses['skipped']} skipped, {statuses['error']} unreadable; "
+            f"{warnings} warning(s); {len(scanned.withheld)} value(s) withheld (--show-redactions lists them)")
 
 
 def _print_redactions(withheld: tuple[tuple[str, str, str], ...]) -> None:

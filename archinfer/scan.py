@@ -533,7 +533,9 @@ def _parse_file(rel: str, collector_name: str, data: bytes, limits: Limits) -> F
     except Exception as exc:  # a collector bug must not end the scan; say where it happened
         return (FileReport(rel, collector.NAME, "error", type(exc).__name__), withheld,
                 [Diagnostic(loc, Severity.ERROR, internal_error(f"the {collector.NAME} collector", exc))])
-    failed = any(d.severity is Severity.ERROR for d in file_diags) and not file_facts
+    # A file that said only what is wrong with it (a YAML parse error is a warning: the file may not be
+    # infrastructure at all) was not read.
+    failed = not file_facts and any(d.severity is not Severity.INFO for d in file_diags)
     # A YAML file that is neither manifest nor pipeline was read but says nothing about infrastructure.
     status = "error" if failed else "parsed" if file_facts or file_diags or collector.NAME != "yaml" else "ignored"
     known = {f.loc for f in file_facts if f.kind == KIND_WITHHELD}

@@ -119,3 +119,15 @@ def test_bom_survives_and_an_interrupted_write_leaves_the_old_document(tree: Tre
     assert runner.invoke(app, ["scan", str(root)]).exit_code == 0
     after = doc.read_bytes()
     assert after.startswith(b"\xef\xbb\xbf") and b"SKU Standard" in after
+
+
+def test_the_terminal_says_what_was_read_in_one_line(tree: Tree) -> None:
+    root = tree({"main.tf": 'provider "azurerm" {\n  features {}\n}\nvariable "db_password" {\n  sensitive = true\n}\n',
+                 "notes.yaml": "a: 1\n", "broken.yaml": "a: [\n", "big.tf": "# " + "x" * 300 + "\n"})
+    (root / ".archinfer.toml").write_text("[limits]\nmax_file_bytes = 200\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["scan", str(root), "-o", "-", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert ("archinfer: 4 files read (terraform 2, yaml 2): 1 parsed, 1 not infrastructure, 1 skipped, 1 unreadable; "
+            "2 warning(s); 1 value(s) withheld") in result.stderr
+    quiet = CliRunner().invoke(app, ["scan", str(root), "-o", "-", "--quiet"])
+    assert "files read" not in quiet.stderr
