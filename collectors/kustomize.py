@@ -1673,11 +1673,15 @@ def _parse_fieldspec(item: Any) -> _FieldSpec | None:
 def _merge_specs(specs: Iterable[_FieldSpec], more: Iterable[_FieldSpec]) -> tuple[_FieldSpec, ...]:
     """FsSlice.MergeAll: a spec already covered (same path, selected by the new gvk) is not added twice."""
     out = list(specs)
+    by_path: dict[str, list[_FieldSpec]] = {}  # only specs of the same path can cover one another
+    for s in out:
+        by_path.setdefault(s.path, []).append(s)
     for spec in more:
-        if not any(s.path == spec.path and (not spec.group or s.group == spec.group)
-                   and (not spec.version or s.version == spec.version)
-                   and (not spec.kind or s.kind == spec.kind) for s in out):
+        same = by_path.setdefault(spec.path, [])
+        if not any((not spec.group or s.group == spec.group) and (not spec.version or s.version == spec.version)
+                   and (not spec.kind or s.kind == spec.kind) for s in same):
             out.append(spec)
+            same.append(spec)
     return tuple(out)
 
 
