@@ -21,7 +21,7 @@ _NAMED = re.compile(r"""^\s*(?:-\s+)?name\s*:\s*["']?(?P<name>[\w.-]+)["']?\s*$"
 _VALUE = re.compile(r"""^\s*value\s*:\s*(?P<value>.*?)\s*$""")
 # Values that point at a secret instead of holding one: references, templates, lookups, empty or flags.
 _REFERENCE = re.compile(r"""\$\{|\{\{|\$\(|^\$\w|^(var|local|module|data|each|count|secrets|vars|env)\.|secretKeyRef|
-                            valueFrom|^(true|false|null|yes|no|~|\[\]|\{\}|\||>|[|>][-+]?\d*)$|^["']{2}$""", re.X | re.I)
+                            valueFrom|^(inherit|true|false|null|yes|no|~|\[\]|\{\}|\||>|[|>][-+]?\d*)$|^["']{2}$""", re.X | re.I)
 # Names that point at a credential or describe it without holding it: `secretName`, `token_ttl`, `id-token`.
 _NOT_A_VALUE = re.compile(r"(?i)(name|names|ref|class|provider|id|ids|file|path|type|policy|enabled|version|store|"
                           r"mount|ttl|expiry|expiration|length|rotation|interval|permissions?)$|^id-token$")

@@ -54,3 +54,17 @@ def test_show_redactions_lists_names_and_lines_never_values(tree: Tree) -> None:
     assert "terraform.tfvars:1: value of db_password" in result.stderr
     assert "k8s/secret.yaml:1: Secret db (password)" in result.stderr
     assert "hunter2" not in result.output
+
+
+@pytest.mark.parametrize("path, text, withheld", [
+    ("ci.yml", "jobs:\n  e2e:\n    uses: ./.github/workflows/e2e.yml\n    secrets: inherit\n", []),
+    ("ci.yml", "env:\n  DB_PASSWORD: ${{ secrets.DB_PASSWORD }}\n  API_TOKEN: hunter2-token\n", [3]),
+    ("main.tf", 'resource "x" "y" {\n  admin_password = var.admin_password\n  client_secret = "hunter2"\n}\n', [3]),
+    ("k.yaml", "env:\n  - name: DB_PASSWORD\n    valueFrom: {secretKeyRef: {name: db, key: pw}}\n"
+               "  - name: REDIS_PASSWORD\n    value: hunter2\n", [5]),
+    ("values.yaml", "tls:\n  secretName: web-tls\nbypass: true\n", []),
+])
+def test_the_sweep_names_lines_that_hold_a_credential_and_not_references(path: str, text: str, withheld: list[int]) -> None:
+    from archinfer.collectors.secrets import sweep
+
+    assert [f.loc.line for f in sweep(path, text)] == withheld
