@@ -552,6 +552,17 @@ for line in sys.stdin:
 """
 
 
+def _read_line(stream: Any, timeout: float) -> str | None:
+    """One line from `stream`, or None after `timeout` seconds (a thread reads: select() takes no pipes on Windows)."""
+    import threading
+
+    box: list[str] = []
+    reader = threading.Thread(target=lambda: box.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return box[0] if box else None  # on a timeout the caller kills the worker, which ends the read
+
+
 class SdkSession:
     """One Helm SDK worker process kept for several renders: starting it (Python and Helm) costs more than a render.
 
@@ -564,8 +575,6 @@ class SdkSession:
 
     def ask(self, payload: str, timeout: float) -> str:
         """The worker's answer line to one request, or a message starting with '!' saying why there is none."""
-        import select
-
         try:
             proc = self._worker()
         except OSError as exc:
@@ -574,8 +583,7 @@ class SdkSession:
         try:
             proc.stdin.write(payload + "\n")
             proc.stdin.flush()
-            ready, _, _ = select.select([proc.stdout], [], [], timeout)
-            line = proc.stdout.readline() if ready else None
+            line = _read_line(proc.stdout, timeout)
         except OSError:
             line = ""
         if line is None:
