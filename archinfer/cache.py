@@ -20,6 +20,9 @@ from typing import Any
 from .document import replace
 
 FORMAT = b"archinfer-cache-1\n"
+# Entries no scan has used for this long are deleted (checked at most once per PRUNE_EVERY_HOURS).
+MAX_IDLE_DAYS = 30
+PRUNE_EVERY_HOURS = 24
 # Modules whose classes an entry may hold: our own, and the standard types facts are built from.
 _ALLOWED_MODULES = ("archinfer.", "builtins", "collections", "enum", "decimal", "datetime", "pathlib")
 _ALLOWED_BUILTINS = frozenset({"set", "frozenset", "tuple", "list", "dict", "str", "bytes", "int", "float", "bool",
@@ -122,6 +125,10 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        try:
+            os.utime(path)  # used: kept by prune() for another MAX_IDLE_DAYS
+        except OSError:
+            pass
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
@@ -132,6 +139,39 @@ class Cache:
         except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
             # A read-only or full disk makes the cache useless, not the scan wrong.
             self._problem(self.folder, f"cannot write the cache ({getattr(exc, 'strerror', None) or type(exc).__name__})")
+
+    def prune(self, now: float | None = None) -> int:
+        """Delete entries unused for MAX_IDLE_DAYS, at most once per PRUNE_EVERY_HOURS; the number deleted.
+
+        Entries are keyed by content, so every edited file leaves its old entry behind: without this the
+        folder would only grow.
+        """
+        import time
+
+        now = time.time() if now is None else now
+        stamp = self.folder / "last-prune"
+        try:
+            if now - stamp.stat().st_mtime < PRUNE_EVERY_HOURS * 3600:
+                return 0
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return 0
+        removed = 0
+        for entry in self.folder.glob("*/*/*.pickle"):
+            try:
+                if now - entry.stat().st_mtime > MAX_IDLE_DAYS * 86400:
+                    entry.unlink()
+                    removed += 1
+            except OSError:
+                continue  # another scan removed or is replacing it
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+            os.utime(stamp, (now, now))
+        except OSError:
+            pass
+        return removed
 
     def absorb(self, other: "Cache") -> None:
         """Add the problems another copy of this cache met (a pool worker's)."""

@@ -156,6 +156,7 @@ def _analyze(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptio
     analysis = analyze(path, settings.lang, settings.scan_limits(), cluster=cluster, label=label, jobs=settings.jobs,
                        cache=cache, progress=progress)
     if cache is not None:
+        cache.prune()
         _cache_problems(cache, quiet)
     return analysis
 

@@ -220,3 +220,26 @@ def test_pool_workers_fill_the_cache_and_report_its_problems(corpus: Path, tmp_p
     broken = Cache(blocker / "cache")
     scan.collect(corpus, jobs=2, cache=broken)
     assert len(broken.problems) == 1 and "cannot write the cache" in broken.problems[0]
+
+
+def test_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path: Path) -> None:
+    import time
+
+    from archinfer.cache import MAX_IDLE_DAYS
+
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLE / "terraform", root)
+    scan.collect(root, cache=Cache(tmp_path / "cache"))
+    entries = sorted((tmp_path / "cache").rglob("*.pickle"))
+    old, used = entries[: len(entries) // 2], entries[len(entries) // 2:]
+    now = time.time()
+    for entry in old:
+        os.utime(entry, (now - (MAX_IDLE_DAYS + 1) * 86400,) * 2)
+    assert Cache(tmp_path / "cache").prune(now) == len(old)
+    assert sorted((tmp_path / "cache").rglob("*.pickle")) == used
+    for entry in used:
+        os.utime(entry, (now - (MAX_IDLE_DAYS + 1) * 86400,) * 2)
+    assert Cache(tmp_path / "cache").prune(now + 3600) == 0  # pruned an hour ago: not again today
+    cache = Cache(tmp_path / "cache")
+    scan.collect(root, cache=cache)  # a hit makes an entry recent again
+    assert cache.hits == len(used) and Cache(tmp_path / "cache").prune(now + 25 * 3600) == 0
