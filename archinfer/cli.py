@@ -143,12 +143,15 @@ def _cores() -> int:
 
 
 def _analyze(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptions | None" = None,
-             label: Optional[str] = None) -> "Analysis":
-    """analyze() with this run's processes, cache and progress bar; cache problems are printed, never fatal."""
+             label: Optional[str] = None, cache: "Cache | None" = None) -> "Analysis":
+    """analyze() with this run's processes, cache and progress bar; cache problems are printed, never fatal.
+
+    Given `cache`, the caller (which keeps using it) prints its problems; else this run's own is opened here.
+    """
     from .scan import analyze
 
-    cache = None
-    if settings.cache_dir is not None:
+    own = cache is None and settings.cache_dir is not None
+    if cache is None and settings.cache_dir is not None:
         from .cache import Cache
 
         cache = Cache(Path(settings.cache_dir))
@@ -157,7 +160,8 @@ def _analyze(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptio
                        cache=cache, progress=progress)
     if cache is not None:
         cache.prune()
-        _cache_problems(cache, quiet)
+        if own:
+            _cache_problems(cache, quiet)
     return analysis
 
 
@@ -209,7 +213,7 @@ def _result(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOption
 
         if isinstance(entry, reuse.Entry) and reuse.valid(path, entry, candidates) and isinstance(entry.payload, Result):
             return entry.payload
-    result, inputs = _compute(path, settings, quiet, cluster)
+    result, inputs = _compute(path, settings, quiet, cluster, cache)
     if cache is not None:
         from . import reuse
 
@@ -218,8 +222,8 @@ def _result(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOption
     return result
 
 
-def _compute(path: Path, settings: Settings, quiet: bool,
-             cluster: "ClusterOptions | None") -> tuple[Result, tuple[str, ...]]:
+def _compute(path: Path, settings: Settings, quiet: bool, cluster: "ClusterOptions | None",
+             cache: "Cache | None" = None) -> tuple[Result, tuple[str, ...]]:
     from .infer import state
     from .infer.redactions import redactions
     from .render import render_document, render_regions
@@ -227,7 +231,7 @@ def _compute(path: Path, settings: Settings, quiet: bool,
     from .scan import without_gc
 
     with without_gc():  # the output half builds as many objects as the scan; the same reasoning holds
-        analysis = _analyze(path, settings, quiet, cluster)
+        analysis = _analyze(path, settings, quiet, cluster, cache=cache)
         withheld = redactions(analysis.inputs, analysis.collected.facts) if analysis.inputs is not None else ()
         regions = render_regions(analysis.views, settings.lang, settings.templates)
         result = Result(analysis.diagnostics, tuple((str(r.loc), r.what, r.why) for r in withheld),

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..collectors.kubernetes import K8sObject
 from .images import INGRESS_CLASS_CLOUDS, host_cloud, recognise, registry_cloud
-from .inputs import Inputs
+from .inputs import NAME_WORD, Inputs
 from .fields import as_text, dig, entries, mapping, mappings, scalar, scalars, sequence, text
 from .kubernetes import K8sSet, Workload, hpa_range
 from .view import Cell, Table, merge_evidence
@@ -146,7 +146,7 @@ def users_of(inp: Inputs, names: list[str], set_name: str | None = None) -> list
     Per workload, the first variable (in container and variable order) that mentions a name is the one given.
     """
     lowered = [n.lower() for n in names if n]
-    words = {n for n in lowered if _WHOLE_WORD.fullmatch(n)}  # a word is mentioned exactly when it is one of them
+    words = {n for n in lowered if NAME_WORD.fullmatch(n)}  # a word is mentioned exactly when it is one of them
     others = [n for n in lowered if n not in words]  # names with dots, colons...: searched in the text
     first: dict[int, tuple[int, int]] = {}  # workload -> (container, variable) of its first mention
     for word in words:
@@ -166,9 +166,6 @@ def users_of(inp: Inputs, names: list[str], set_name: str | None = None) -> list
             c, e = first[w]
             found.append((workload, containers[c][e][0]))
     return found
-
-
-_WHOLE_WORD = re.compile(r"[\w-]+")
 
 
 def _mentions(value: str, name: str) -> bool:

@@ -16,7 +16,7 @@ from .values import ResourceRef
 from .view import Cell, is_unresolved, merge_evidence, show, tr
 
 
-_WORD = re.compile(r"[\w-]+")  # runs of name characters: letters, digits, - and _ (as cluster._name_char)
+NAME_WORD = re.compile(r"[\w-]+")  # runs of name characters: letters, digits, - and _ (as cluster._name_char)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Inputs:
         A word is a maximal run of name characters (letters, digits, - and _): finding who uses a Service or
         host is then a set lookup per variable instead of a substring search (it was quadratic on 1,000 workloads).
         """
-        return tuple((w, tuple(tuple((e.name, e.value.lower(), frozenset(_WORD.findall(e.value.lower())))
+        return tuple((w, tuple(tuple((e.name, e.value.lower(), frozenset(NAME_WORD.findall(e.value.lower())))
                                      for e in c.env if e.value) for c in w.containers))
                      for w in self.workloads)
 
